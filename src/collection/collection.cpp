@@ -1,0 +1,252 @@
+#include "collection/collection.h"
+
+#include <unordered_set>
+
+#include "core/error.h"
+#include "fusion/rank_fusion.h"
+#include "query/filter.h"
+#include "text/utf8.h"
+
+namespace osprey {
+
+using nlohmann::json;
+
+struct Collection::Prepared {
+  StoredDocument doc;
+  std::optional<std::vector<float>> vector;
+  std::array<std::vector<Token>, kFieldCount> fields;
+  std::optional<uint32_t> replaces;  // upsert of an existing id
+};
+
+void CollectionOptions::validate() const {
+  bm25.validate();
+  dense.hnsw.validate();
+  if (dense.dimension > 65536) {
+    throw Error(ErrorCode::kInvalidArgument, "dimension must be at most 65536");
+  }
+}
+
+SearchMode parse_search_mode(const std::string& name) {
+  if (name == "auto" || name.empty()) return SearchMode::kAuto;
+  if (name == "sparse") return SearchMode::kSparse;
+  if (name == "dense") return SearchMode::kDense;
+  if (name == "hybrid") return SearchMode::kHybrid;
+  throw Error(ErrorCode::kInvalidArgument,
+              "unknown search mode '" + name + "': use 'sparse', 'dense' or 'hybrid'");
+}
+
+Collection::Collection(CollectionOptions options)
+    : options_(options), analyzer_(options.analyzer), sparse_(options.bm25) {
+  options_.validate();
+  if (options_.dense.dimension > 0) dense_ = make_vector_index(options_.dense);
+}
+
+Collection::~Collection() = default;
+Collection::Collection(Collection&&) noexcept = default;
+Collection& Collection::operator=(Collection&&) noexcept = default;
+
+std::array<std::vector<Token>, kFieldCount> Collection::analyze_fields(
+    const StoredDocument& doc) const {
+  return {analyzer_.analyze(doc.title), analyzer_.analyze(doc.body)};
+}
+
+std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>& docs,
+                                                      bool allow_existing) const {
+  std::vector<Prepared> prepared;
+  prepared.reserve(docs.size());
+  std::unordered_set<std::string> batch_ids;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    DocumentInput& in = docs[i];
+    const std::string where = "document #" + std::to_string(i);
+    if (in.id.empty()) throw Error(ErrorCode::kInvalidArgument, where + " has an empty id");
+    if (in.id.size() > Limits::kIdBytes) {
+      throw Error(ErrorCode::kLimitExceeded, where + " has an id longer than " +
+                                                 std::to_string(Limits::kIdBytes) + " bytes");
+    }
+    validate_utf8(in.id, where + " id");
+    const std::string what = "document '" + in.id + "'";
+    for (auto [field, name] : {std::pair{&in.title, "title"}, std::pair{&in.body, "body"},
+                               std::pair{&in.metadata_json, "metadata"}}) {
+      if (field->size() > Limits::kFieldBytes) {
+        throw Error(ErrorCode::kLimitExceeded, what + " " + name + " is " +
+                                                   std::to_string(field->size()) +
+                                                   " bytes; the limit is " +
+                                                   std::to_string(Limits::kFieldBytes));
+      }
+      validate_utf8(*field, what + " " + name);
+    }
+    if (!batch_ids.insert(in.id).second) {
+      throw Error(ErrorCode::kDuplicateId, what + " appears twice in the batch");
+    }
+    Prepared p;
+    p.replaces = store_.find(in.id);
+    if (p.replaces && !allow_existing) {
+      throw Error(ErrorCode::kDuplicateId,
+                  what + " already exists (use upsert to replace it, or delete it first)");
+    }
+    json metadata = json::object();
+    if (!in.metadata_json.empty()) {
+      metadata = json::parse(in.metadata_json, nullptr, false);
+      if (metadata.is_discarded() || !(metadata.is_object() || metadata.is_null())) {
+        throw Error(ErrorCode::kInvalidJson, what + " metadata must be a JSON object");
+      }
+      if (metadata.is_null()) metadata = json::object();
+    }
+    if (dense_) {
+      if (!in.vector) {
+        throw Error(ErrorCode::kInvalidVector,
+                    what + " has no vector; this collection has a " +
+                        std::to_string(options_.dense.dimension) + "-dimensional dense index");
+      }
+      p.vector = prepare_vector(options_.dense.metric, options_.dense.dimension, in.vector->data(),
+                                in.vector->size(), what + " vector");
+    } else if (in.vector) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  what + " has a vector, but this collection has no dense index (open it with a "
+                         "dimension)");
+    }
+    p.doc = StoredDocument{std::move(in.id), std::move(in.title), std::move(in.body),
+                           std::move(metadata)};
+    p.fields = analyze_fields(p.doc);
+    prepared.push_back(std::move(p));
+  }
+  return prepared;
+}
+
+void Collection::insert(Prepared& p) {
+  uint32_t slot = store_.insert(std::move(p.doc));
+  sparse_.add(slot, p.fields);
+  if (dense_) dense_->add(slot, p.vector->data());
+}
+
+void Collection::erase(uint32_t slot) {
+  sparse_.remove(slot, analyze_fields(store_.at(slot)));
+  if (dense_) dense_->remove(slot);
+  store_.erase(slot);
+}
+
+void Collection::add(std::vector<DocumentInput> docs) {
+  auto prepared = prepare(docs, /*allow_existing=*/false);
+  for (auto& p : prepared) insert(p);
+}
+
+void Collection::upsert(std::vector<DocumentInput> docs) {
+  auto prepared = prepare(docs, /*allow_existing=*/true);
+  for (auto& p : prepared) {
+    if (p.replaces) erase(*p.replaces);
+    insert(p);
+  }
+}
+
+void Collection::remove(const std::vector<std::string>& ids) {
+  std::vector<uint32_t> slots;
+  std::unordered_set<uint32_t> seen;
+  for (const auto& id : ids) {
+    auto slot = store_.find(id);
+    if (!slot) throw Error(ErrorCode::kUnknownId, "no document with id '" + id + "'");
+    if (seen.insert(*slot).second) slots.push_back(*slot);
+  }
+  for (uint32_t slot : slots) erase(slot);
+}
+
+const StoredDocument* Collection::find(const std::string& id) const {
+  auto slot = store_.find(id);
+  return slot ? &store_.at(*slot) : nullptr;
+}
+
+std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
+  if (request.k > Limits::kTopK) {
+    throw Error(ErrorCode::kLimitExceeded, "k must be at most " + std::to_string(Limits::kTopK));
+  }
+  if (request.text.size() > Limits::kQueryBytes) {
+    throw Error(ErrorCode::kLimitExceeded, "the query text is longer than " +
+                                               std::to_string(Limits::kQueryBytes) + " bytes");
+  }
+  validate_utf8(request.text, "the query text");
+  const bool has_text = request.text.find_first_not_of(" \t\r\n\f\v") != std::string::npos;
+  const bool has_vector = request.vector.has_value();
+
+  SearchMode mode = request.mode;
+  if (mode == SearchMode::kAuto) {
+    if (has_text && has_vector) mode = SearchMode::kHybrid;
+    else if (has_vector) mode = SearchMode::kDense;
+    else mode = SearchMode::kSparse;
+  }
+  const bool use_sparse = mode == SearchMode::kSparse || mode == SearchMode::kHybrid;
+  const bool use_dense = mode == SearchMode::kDense || mode == SearchMode::kHybrid;
+  if (use_sparse && !has_text) {
+    throw Error(ErrorCode::kEmptyQuery, has_vector || mode == SearchMode::kHybrid
+                                            ? "hybrid search needs query text and a vector"
+                                            : "the query is empty: give text or a vector");
+  }
+  if (use_dense && !dense_) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "this collection has no dense index: search it with text (mode 'sparse')");
+  }
+  if (use_dense && !has_vector) {
+    throw Error(ErrorCode::kEmptyQuery, "dense and hybrid search need a query vector");
+  }
+  std::vector<float> query_vector;
+  if (use_dense) {
+    query_vector = prepare_vector(options_.dense.metric, options_.dense.dimension,
+                                  request.vector->data(), request.vector->size(), "the query vector");
+  }
+
+  // Compile the filter (and check it) before returning early for k = 0.
+  Filter filter = Filter::parse(request.filter_json);
+  if (request.k == 0 || store_.size() == 0) return {};
+  std::optional<Bitset> allowed;
+  if (!filter.accepts_all()) {
+    allowed.emplace(store_.slot_count());
+    for (uint32_t slot = 0; slot < store_.slot_count(); ++slot) {
+      if (store_.live(slot) && filter.matches(store_.at(slot).metadata)) allowed->set(slot);
+    }
+  }
+  const Bitset* allowed_ptr = allowed ? &*allowed : nullptr;
+  const size_t stage_k = mode == SearchMode::kHybrid
+                             ? (request.candidates ? request.candidates : std::max<size_t>(4 * request.k, 100))
+                             : request.k;
+
+  std::vector<ScoredSlot> sparse_hits, dense_hits;
+  if (use_sparse) {
+    std::vector<std::string> terms;
+    for (auto& token : analyzer_.analyze(request.text)) terms.push_back(std::move(token.term));
+    sparse_hits = sparse_.search(terms, stage_k, allowed_ptr);
+  }
+  if (use_dense) {
+    DenseQuery q{query_vector.data(), stage_k, allowed_ptr, request.ef, request.exact};
+    dense_hits = dense_->search(q);
+  }
+
+  std::vector<ScoredSlot> ranked;
+  if (mode == SearchMode::kHybrid) {
+    ranked = reciprocal_rank_fusion({sparse_hits, dense_hits}, request.rrf_k, request.k);
+  } else {
+    ranked = use_sparse ? sparse_hits : dense_hits;
+  }
+
+  std::vector<SearchHit> hits;
+  hits.reserve(ranked.size());
+  for (const auto& r : ranked) hits.push_back({r.slot, r.score, {}, {}, {}, {}});
+  auto annotate = [&](const std::vector<ScoredSlot>& stage, auto score_of, auto rank_of) {
+    std::unordered_map<uint32_t, size_t> position;
+    for (size_t i = 0; i < stage.size(); ++i) position[stage[i].slot] = i;
+    for (auto& h : hits) {
+      auto it = position.find(h.slot);
+      if (it == position.end()) continue;
+      score_of(h) = stage[it->second].score;
+      rank_of(h) = uint32_t(it->second + 1);
+    }
+  };
+  if (use_sparse) {
+    annotate(sparse_hits, [](SearchHit& h) -> auto& { return h.sparse_score; },
+             [](SearchHit& h) -> auto& { return h.sparse_rank; });
+  }
+  if (use_dense) {
+    annotate(dense_hits, [](SearchHit& h) -> auto& { return h.dense_score; },
+             [](SearchHit& h) -> auto& { return h.dense_rank; });
+  }
+  return hits;
+}
+
+}  // namespace osprey

@@ -1,0 +1,109 @@
+// A collection: documents plus the indexes over them (BM25 over title and body, and optionally a
+// dense vector index), searched sparse, dense or hybrid. Every mutation validates its whole batch
+// before changing anything, so a bad input leaves the collection exactly as it was.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.h"
+#include "dense/vector_index.h"
+#include "sparse/bm25_index.h"
+#include "store/document_store.h"
+
+namespace osprey {
+
+struct CollectionOptions {
+  DenseOptions dense;  // dense.dimension == 0: no dense index
+  Bm25Params bm25;
+  AnalyzerConfig analyzer;
+
+  void validate() const;
+};
+
+struct DocumentInput {
+  std::string id;
+  std::string title;
+  std::string body;
+  std::string metadata_json;  // a JSON object, or empty
+  std::optional<std::vector<float>> vector;
+};
+
+enum class SearchMode { kAuto, kSparse, kDense, kHybrid };
+SearchMode parse_search_mode(const std::string& name);  // "auto" | "sparse" | "dense" | "hybrid"
+
+struct SearchRequest {
+  std::string text;
+  std::optional<std::vector<float>> vector;
+  size_t k = 10;
+  SearchMode mode = SearchMode::kAuto;  // auto: hybrid when text and vector, else whichever is given
+  std::string filter_json;
+  uint32_t ef = 0;                      // HNSW beam width; 0 = the collection default
+  bool exact = false;                   // exact dense search
+  double rrf_k = 60;
+  size_t candidates = 0;                // per first stage in hybrid mode; 0 = max(4k, 100)
+};
+
+struct SearchHit {
+  uint32_t slot;
+  float score;  // the ranking score of the chosen mode
+  std::optional<float> sparse_score;
+  std::optional<float> dense_score;
+  std::optional<uint32_t> sparse_rank;  // 1-based rank within each first stage
+  std::optional<uint32_t> dense_rank;
+};
+
+// Upper bounds on inputs; past them the input is refused with LIMIT_EXCEEDED.
+struct Limits {
+  static constexpr size_t kIdBytes = 1024;
+  static constexpr size_t kFieldBytes = 64u << 20;  // title, body or metadata of one document
+  static constexpr size_t kQueryBytes = 1u << 20;
+  static constexpr size_t kTopK = 100000;
+};
+
+class Collection {
+ public:
+  explicit Collection(CollectionOptions options);
+  ~Collection();
+  Collection(Collection&&) noexcept;
+  Collection& operator=(Collection&&) noexcept;
+
+  // Adds new documents; any id that exists (or repeats in the batch) fails the whole batch.
+  void add(std::vector<DocumentInput> docs);
+  // Adds or replaces documents by id.
+  void upsert(std::vector<DocumentInput> docs);
+  // Deletes documents; any unknown id fails the whole batch (nothing is deleted).
+  void remove(const std::vector<std::string>& ids);
+
+  std::vector<SearchHit> search(const SearchRequest& request) const;
+
+  const StoredDocument* find(const std::string& id) const;
+  const StoredDocument& document(uint32_t slot) const { return store_.at(slot); }
+  size_t size() const { return store_.size(); }
+  size_t vector_count() const { return dense_ ? dense_->size() : 0; }
+  const CollectionOptions& options() const { return options_; }
+  const Analyzer& analyzer() const { return analyzer_; }
+
+  // One self-contained, versioned, checksummed buffer; load() checks everything it reads.
+  std::vector<uint8_t> serialize() const;
+  static Collection deserialize(const uint8_t* data, size_t size);
+
+  static constexpr uint32_t kFormatVersion = 1;
+
+ private:
+  struct Prepared;
+  std::vector<Prepared> prepare(std::vector<DocumentInput>& docs, bool allow_existing) const;
+  void insert(Prepared& doc);
+  void erase(uint32_t slot);
+  std::array<std::vector<Token>, kFieldCount> analyze_fields(const StoredDocument& doc) const;
+
+  CollectionOptions options_;
+  Analyzer analyzer_;
+  DocumentStore store_;
+  Bm25Index sparse_;
+  std::unique_ptr<VectorIndex> dense_;
+};
+
+}  // namespace osprey

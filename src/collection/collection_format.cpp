@@ -1,0 +1,85 @@
+// The collection's byte format (version 1):
+//   magic "OSPREYDB" | u32 format version | u32 CRC-32C of the payload | u64 payload size | payload
+//   payload = analyzer config, dense options, documents, BM25 index, dense index (if any).
+// All integers little-endian. Readers reject other magics, newer versions, checksum mismatches and
+// any structural inconsistency with a clear error instead of loading a broken collection.
+#include <cstring>
+
+#include "collection/collection.h"
+#include "core/checksum.h"
+#include "core/error.h"
+
+namespace osprey {
+namespace {
+constexpr char kMagic[8] = {'O', 'S', 'P', 'R', 'E', 'Y', 'D', 'B'};
+constexpr size_t kHeaderSize = 8 + 4 + 4 + 8;
+}  // namespace
+
+std::vector<uint8_t> Collection::serialize() const {
+  ByteWriter payload;
+  options_.analyzer.save(payload);
+  options_.dense.save(payload);
+  store_.save(payload);
+  sparse_.save(payload);
+  if (dense_) dense_->save(payload);
+
+  ByteWriter out;
+  out.raw(kMagic, sizeof kMagic);
+  out.u32(kFormatVersion);
+  out.u32(crc32c(payload.bytes().data(), payload.size()));
+  out.u64(payload.size());
+  out.bytes().reserve(kHeaderSize + payload.size());
+  out.raw(payload.bytes().data(), payload.size());
+  return out.take();
+}
+
+Collection Collection::deserialize(const uint8_t* data, size_t size) {
+  if (size < sizeof kMagic || std::memcmp(data, kMagic, sizeof kMagic) != 0) {
+    throw Error(ErrorCode::kUnsupportedFormat,
+                "not an Osprey collection (the data does not start with 'OSPREYDB')");
+  }
+  ByteReader header(data, size, "collection header");
+  header.raw(sizeof kMagic);
+  const uint32_t version = header.u32();
+  if (version == 0 || version > kFormatVersion) {
+    throw Error(ErrorCode::kUnsupportedFormat,
+                "collection format version " + std::to_string(version) +
+                    " is not supported: this build of Osprey reads versions 1 to " +
+                    std::to_string(kFormatVersion) + " (upgrade Osprey to open it)");
+  }
+  const uint32_t checksum = header.u32();
+  const uint64_t payload_size = header.u64();
+  if (payload_size != header.remaining()) {
+    throw Error(ErrorCode::kCorruptData, "collection is corrupt: the payload should be " +
+                                             std::to_string(payload_size) + " bytes but is " +
+                                             std::to_string(header.remaining()) +
+                                             " (truncated or padded)");
+  }
+  const uint8_t* payload = data + kHeaderSize;
+  if (crc32c(payload, payload_size) != checksum) {
+    throw Error(ErrorCode::kCorruptData, "collection is corrupt: checksum mismatch");
+  }
+
+  ByteReader in(payload, payload_size, "collection");
+  CollectionOptions options;
+  options.analyzer = AnalyzerConfig::load(in);
+  options.dense = DenseOptions::load(in);
+  DocumentStore store = DocumentStore::load(in);
+  Bm25Index sparse = Bm25Index::load(in);
+  options.bm25 = sparse.params();
+
+  Collection c(options);
+  c.store_ = std::move(store);
+  c.sparse_ = std::move(sparse);
+  if (c.sparse_.document_count() != c.store_.size()) in.fail("BM25 document count");
+  if (options.dense.dimension > 0) {
+    c.dense_ = load_vector_index(options.dense, in, c.store_.slot_count());
+    for (uint32_t slot = 0; slot < c.store_.slot_count(); ++slot) {
+      if (c.store_.live(slot) != c.dense_->contains(slot)) in.fail("vectors and documents disagree");
+    }
+  }
+  if (!in.done()) in.fail("unexpected bytes after the last section");
+  return c;
+}
+
+}  // namespace osprey

@@ -1,0 +1,87 @@
+// One interface, several dense indexes (as in Faiss): exact flat search and HNSW. Vectors arrive
+// prepared by prepare_vector(); slots are the collection's document slots.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/bitset.h"
+#include "core/byte_io.h"
+#include "core/scored.h"
+#include "dense/metric.h"
+
+namespace osprey {
+
+enum class IndexKind : uint8_t { kHnsw = 0, kFlat = 1 };
+
+IndexKind parse_index_kind(const std::string& name);  // "hnsw" | "flat"
+
+struct HnswParams {
+  uint32_t m = 16;                 // graph degree: 16 suits 100-1000 dimensions (hnswlib default)
+  uint32_t ef_construction = 200;  // build beam width: recall > 0.95 at ef_search 64
+  uint32_t ef_search = 64;         // default query beam width; per-query override
+  uint32_t seed = 100;
+
+  void validate() const;
+};
+
+struct DenseOptions {
+  uint32_t dimension = 0;
+  Metric metric = Metric::kCosine;
+  IndexKind kind = IndexKind::kHnsw;
+  HnswParams hnsw;
+
+  void save(ByteWriter& out) const;
+  static DenseOptions load(ByteReader& in);
+};
+
+struct DenseQuery {
+  const float* vector;  // prepared, options().dimension floats
+  size_t k;
+  const Bitset* allowed = nullptr;  // only these slots may be returned
+  uint32_t ef = 0;                  // 0: the index default
+  bool exact = false;               // brute force, whatever the index kind
+};
+
+class VectorIndex {
+ public:
+  virtual ~VectorIndex() = default;
+
+  virtual void add(uint32_t slot, const float* vector) = 0;  // slot must be free
+  virtual void remove(uint32_t slot) = 0;                    // slot must hold a vector
+  virtual bool contains(uint32_t slot) const = 0;
+  virtual size_t size() const = 0;
+  virtual std::vector<ScoredSlot> search(const DenseQuery& query) const = 0;
+  virtual void save(ByteWriter& out) const = 0;
+
+  const DenseOptions& options() const { return options_; }
+
+ protected:
+  explicit VectorIndex(DenseOptions options) : options_(options) {}
+  DenseOptions options_;
+};
+
+std::unique_ptr<VectorIndex> make_vector_index(const DenseOptions& options);
+// `slot_limit` bounds the slots a stored index may use (the collection's slot count), so corrupt
+// bytes cannot make it allocate without limit.
+std::unique_ptr<VectorIndex> load_vector_index(const DenseOptions& options, ByteReader& in,
+                                               size_t slot_limit);
+
+// Brute-force top-k over (slot, vector) pairs produced by `for_each`: the reference that
+// approximate search is measured against, and the fallback for very selective filters.
+template <typename ForEach>
+std::vector<ScoredSlot> exact_top_k(const DenseOptions& options, const DenseQuery& query,
+                                    ForEach for_each) {
+  std::vector<ScoredSlot> hits;
+  for_each([&](uint32_t slot, const float* v) {
+    if (query.allowed && !query.allowed->test(slot)) return;
+    float d = distance_between(options.metric, query.vector, v, options.dimension);
+    hits.push_back({slot, score_from_distance(options.metric, d)});
+  });
+  keep_top_k(hits, query.k);
+  return hits;
+}
+
+}  // namespace osprey
