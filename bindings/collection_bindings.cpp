@@ -1,0 +1,222 @@
+// Embind surface of a Collection: converts JS values to the core's types and back, nothing more.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include "collection/collection.h"
+#include "errors.h"
+#include "query/highlight.h"
+
+namespace osprey::bindings {
+namespace {
+
+using emscripten::val;
+
+CollectionOptions parse_options(const val& o) {
+  CollectionOptions options;
+  if (o.isUndefined() || o.isNull()) return options;
+  if (o.typeOf().as<std::string>() != "object") type_error("options", "an object");
+  double dimension = get_number(o, "dimension", "options", 0);
+  if (dimension < 0 || dimension != std::floor(dimension)) {
+    type_error("options.dimension", "a whole number >= 0");
+  }
+  options.dense.dimension = uint32_t(std::min(dimension, 1e9));
+  std::string metric = get_string(o, "metric", "options", false);
+  if (!metric.empty()) options.dense.metric = parse_metric(metric);
+  std::string index = get_string(o, "index", "options", false);
+  if (!index.empty()) options.dense.kind = parse_index_kind(index);
+  val hnsw = o["hnsw"];
+  if (!hnsw.isUndefined()) {
+    options.dense.hnsw.m = uint32_t(get_number(hnsw, "M", "options.hnsw", options.dense.hnsw.m));
+    options.dense.hnsw.ef_construction = uint32_t(
+        get_number(hnsw, "efConstruction", "options.hnsw", options.dense.hnsw.ef_construction));
+    options.dense.hnsw.ef_search =
+        uint32_t(get_number(hnsw, "efSearch", "options.hnsw", options.dense.hnsw.ef_search));
+  }
+  val bm25 = o["bm25"];
+  if (!bm25.isUndefined()) {
+    options.bm25.k1 = float(get_number(bm25, "k1", "options.bm25", options.bm25.k1));
+    options.bm25.b = float(get_number(bm25, "b", "options.bm25", options.bm25.b));
+    options.bm25.field_weights[kTitle] =
+        float(get_number(bm25, "titleWeight", "options.bm25", options.bm25.field_weights[kTitle]));
+    options.bm25.field_weights[kBody] =
+        float(get_number(bm25, "bodyWeight", "options.bm25", options.bm25.field_weights[kBody]));
+  }
+  options.validate();
+  return options;
+}
+
+std::vector<DocumentInput> parse_documents(const val& docs) {
+  if (!val::global("Array").call<bool>("isArray", docs)) type_error("documents", "an array");
+  const size_t n = docs["length"].as<size_t>();
+  std::vector<DocumentInput> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const std::string where = "documents[" + std::to_string(i) + "]";
+    val d = docs[i];
+    if (d.typeOf().as<std::string>() != "object" || d.isNull()) type_error(where, "an object");
+    DocumentInput input;
+    input.id = get_string(d, "id", where, true);
+    input.title = get_string(d, "title", where, false);
+    input.body = get_string(d, "body", where, false);
+    // The JS wrapper turns metadata objects into JSON text; the core parses and checks it.
+    input.metadata_json = get_string(d, "metadataJson", where, false);
+    val vector = d["vector"];
+    if (!vector.isUndefined() && !vector.isNull()) input.vector = get_vector(vector, where + ".vector");
+    out.push_back(std::move(input));
+  }
+  return out;
+}
+
+val hit_to_js(const Collection& c, const SearchHit& hit, const std::vector<std::string>* terms) {
+  const StoredDocument& doc = c.document(hit.slot);
+  val out = val::object();
+  out.set("id", doc.id);
+  out.set("score", hit.score);
+  out.set("title", doc.title);
+  out.set("body", doc.body);
+  out.set("metadataJson", doc.metadata.dump());
+  if (hit.sparse_score) out.set("sparseScore", *hit.sparse_score);
+  if (hit.dense_score) out.set("denseScore", *hit.dense_score);
+  if (hit.sparse_rank) out.set("sparseRank", *hit.sparse_rank);
+  if (hit.dense_rank) out.set("denseRank", *hit.dense_rank);
+  if (terms) {
+    auto spans_to_js = [](const std::vector<Span>& spans) {
+      val list = val::array();
+      for (const Span& s : spans) {
+        val pair = val::array();
+        pair.call<void>("push", s.start, s.end);
+        list.call<void>("push", pair);
+      }
+      return list;
+    };
+    val highlights = val::object();
+    highlights.set("title", spans_to_js(match_spans(c.analyzer(), doc.title, *terms)));
+    highlights.set("body", spans_to_js(match_spans(c.analyzer(), doc.body, *terms)));
+    out.set("highlights", highlights);
+  }
+  return out;
+}
+
+class CollectionHandle {
+ public:
+  explicit CollectionHandle(Collection c) : c_(std::move(c)) {}
+
+  static CollectionHandle* create(val options) {
+    return guarded([&] { return new CollectionHandle(Collection(parse_options(options))); });
+  }
+  static CollectionHandle* load(val bytes) {
+    return guarded([&] {
+      auto data = get_bytes(bytes, "collection bytes");
+      return new CollectionHandle(Collection::deserialize(data.data(), data.size()));
+    });
+  }
+
+  void add(val docs) { guarded([&] { c_.add(parse_documents(docs)); }); }
+  void upsert(val docs) { guarded([&] { c_.upsert(parse_documents(docs)); }); }
+  void remove(val ids) {
+    guarded([&] {
+      if (!val::global("Array").call<bool>("isArray", ids)) type_error("ids", "an array of strings");
+      std::vector<std::string> list;
+      const size_t n = ids["length"].as<size_t>();
+      for (size_t i = 0; i < n; ++i) {
+        if (!ids[i].isString()) type_error("ids[" + std::to_string(i) + "]", "a string");
+        list.push_back(checked_string(ids[i], "ids[" + std::to_string(i) + "]"));
+      }
+      c_.remove(list);
+    });
+  }
+
+  val search(val request) {
+    return guarded([&] {
+      if (request.typeOf().as<std::string>() != "object" || request.isNull()) {
+        type_error("search request", "an object");
+      }
+      SearchRequest r;
+      r.text = get_string(request, "text", "query", false);
+      val vector = request["vector"];
+      if (!vector.isUndefined() && !vector.isNull()) r.vector = get_vector(vector, "query.vector");
+      double k = get_number(request, "k", "options", 10);
+      if (k < 0 || k != std::floor(k)) type_error("options.k", "a whole number >= 0");
+      r.k = size_t(std::min(k, 1e12));
+      r.mode = parse_search_mode(get_string(request, "mode", "options", false));
+      r.filter_json = get_string(request, "filterJson", "options", false);
+      double ef = get_number(request, "ef", "options", 0);
+      if (ef < 0 || ef > 65536) type_error("options.ef", "a number in [0, 65536]");
+      r.ef = uint32_t(ef);
+      r.exact = get_bool(request, "exact", "options", false);
+      r.rrf_k = get_number(request, "rrfK", "options", 60);
+      if (r.rrf_k < 0) type_error("options.rrfK", "a number >= 0");
+      double candidates = get_number(request, "candidates", "options", 0);
+      if (candidates < 0 || candidates > double(Limits::kTopK)) {
+        type_error("options.candidates", "a number in [0, 100000]");
+      }
+      r.candidates = size_t(candidates);
+      const bool highlight = get_bool(request, "highlight", "options", false);
+
+      auto hits = c_.search(r);
+      std::vector<std::string> terms;
+      if (highlight) {
+        for (auto& t : c_.analyzer().analyze(r.text)) terms.push_back(std::move(t.term));
+      }
+      val out = val::array();
+      for (const auto& hit : hits) out.call<void>("push", hit_to_js(c_, hit, highlight ? &terms : nullptr));
+      return out;
+    });
+  }
+
+  val get(val id) {
+    return guarded([&] {
+      if (!id.isString()) type_error("id", "a string");
+      const StoredDocument* doc = c_.find(checked_string(id, "id"));
+      if (!doc) return val::null();
+      val out = val::object();
+      out.set("id", doc->id);
+      out.set("title", doc->title);
+      out.set("body", doc->body);
+      out.set("metadataJson", doc->metadata.dump());
+      return out;
+    });
+  }
+
+  // A copy in a fresh Uint8Array: a view into WASM memory would die when memory grows.
+  val serialize() {
+    return guarded([&] {
+      auto bytes = c_.serialize();
+      return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+    });
+  }
+
+  val info() {
+    return guarded([&] {
+      const auto& o = c_.options();
+      val out = val::object();
+      out.set("size", c_.size());
+      out.set("dimension", o.dense.dimension);
+      out.set("metric", std::string(metric_name(o.dense.metric)));
+      out.set("index", std::string(o.dense.kind == IndexKind::kHnsw ? "hnsw" : "flat"));
+      out.set("vectors", c_.vector_count());
+      out.set("formatVersion", Collection::kFormatVersion);
+      return out;
+    });
+  }
+
+ private:
+  Collection c_;
+};
+
+}  // namespace
+}  // namespace osprey::bindings
+
+EMSCRIPTEN_BINDINGS(osprey_collection) {
+  using osprey::bindings::CollectionHandle;
+  emscripten::class_<CollectionHandle>("Collection")
+      .class_function("create", &CollectionHandle::create, emscripten::allow_raw_pointers())
+      .class_function("load", &CollectionHandle::load, emscripten::allow_raw_pointers())
+      .function("add", &CollectionHandle::add)
+      .function("upsert", &CollectionHandle::upsert)
+      .function("remove", &CollectionHandle::remove)
+      .function("search", &CollectionHandle::search)
+      .function("get", &CollectionHandle::get)
+      .function("serialize", &CollectionHandle::serialize)
+      .function("info", &CollectionHandle::info);
+}

@@ -1,0 +1,174 @@
+// Osprey's JS API: a thin wrapper over the WebAssembly core. Logic lives in C++; this file turns JS
+// values into what the core takes, keeps the collection's storage, and guards against use after
+// close().
+import { loadCore } from './core.js';
+import { OspreyError } from './errors.js';
+import { IndexedDBStorage } from './storage/indexeddb.js';
+import { MemoryStorage } from './storage/memory.js';
+
+export { OspreyError, IndexedDBStorage, MemoryStorage };
+
+const sharedMemoryStorage = new MemoryStorage();
+
+function chooseStorage(storage) {
+  if (storage && typeof storage === 'object') return storage; // a custom {get, put, delete}
+  if (storage === 'memory') return sharedMemoryStorage;
+  if (storage === undefined || storage === 'indexeddb') {
+    if (IndexedDBStorage.available()) return new IndexedDBStorage();
+    if (storage === 'indexeddb') {
+      throw new OspreyError('IndexedDB is not available in this environment; ' +
+        "use {storage: 'memory'} or pass your own storage object", 'STORAGE_UNAVAILABLE');
+    }
+    return sharedMemoryStorage; // Node and workers without IndexedDB
+  }
+  throw new OspreyError(`unknown storage '${storage}': use 'indexeddb', 'memory' or an object`,
+    'INVALID_ARGUMENT');
+}
+
+function toJson(value, what) {
+  if (value === undefined || value === null) return undefined;
+  try {
+    return JSON.stringify(value);
+  } catch (cause) {
+    throw new OspreyError(`${what} cannot be written as JSON: ${cause.message}`, 'INVALID_JSON', { cause });
+  }
+}
+
+function toCoreDocument(doc, i) {
+  if (doc === null || typeof doc !== 'object') {
+    throw new OspreyError(`documents[${i}] must be an object`, 'INVALID_ARGUMENT');
+  }
+  if (doc.text !== undefined && doc.body !== undefined) {
+    throw new OspreyError(`documents[${i}] has both 'text' and 'body': give one`, 'INVALID_ARGUMENT');
+  }
+  return {
+    id: doc.id,
+    title: doc.title,
+    body: doc.body ?? doc.text,
+    metadataJson: toJson(doc.metadata, `documents[${i}].metadata`),
+    vector: doc.vector,
+  };
+}
+
+function fromCoreHit(hit) {
+  const { metadataJson, ...rest } = hit;
+  return { ...rest, metadata: JSON.parse(metadataJson) };
+}
+
+export class Collection {
+  #core;
+  #name;
+  #storage;
+
+  /** @internal use Osprey.open() */
+  constructor(core, name, storage) {
+    this.#core = core;
+    this.#name = name;
+    this.#storage = storage;
+  }
+
+  get name() { return this.#name; }
+  get size() { return this.#live().info().size; }
+  get storageKind() { return this.#storage.kind ?? 'custom'; }
+  info() { return { name: this.#name, storage: this.storageKind, ...this.#live().info() }; }
+
+  #live() {
+    if (!this.#core) {
+      throw new OspreyError(`collection '${this.#name}' is closed; open it again with Osprey.open()`, 'CLOSED');
+    }
+    return this.#core;
+  }
+
+  #documents(docs) {
+    if (!Array.isArray(docs)) throw new OspreyError('documents must be an array', 'INVALID_ARGUMENT');
+    return docs.map(toCoreDocument);
+  }
+
+  /** Adds new documents; an existing id fails the whole batch and nothing is added. */
+  async add(docs) {
+    this.#live().add(this.#documents(docs));
+  }
+
+  /** Adds documents, replacing those whose id exists. */
+  async upsert(docs) {
+    this.#live().upsert(this.#documents(docs));
+  }
+
+  /** Deletes documents by id; an unknown id fails the whole batch and nothing is deleted. */
+  async delete(ids) {
+    this.#live().remove(typeof ids === 'string' ? [ids] : ids);
+  }
+
+  async get(id) {
+    const doc = this.#live().get(id);
+    return doc && fromCoreHit(doc);
+  }
+
+  /**
+   * @param {string} query text ('' for a vector-only search)
+   * @param {object} [options] {k, mode, vector, filter, ef, exact, rrfK, candidates, highlight}
+   */
+  async search(query, options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new OspreyError('search options must be an object', 'INVALID_ARGUMENT');
+    }
+    const { filter, ...rest } = options;
+    const request = { ...rest, text: query ?? '', filterJson: toJson(filter, 'filter') };
+    return this.#live().search(request).map(fromCoreHit);
+  }
+
+  /** The whole collection as one versioned, checksummed byte buffer. */
+  export() {
+    return this.#live().serialize();
+  }
+
+  /** Stores the collection; Osprey.open(name) restores it, also after a page reload. */
+  async save() {
+    await this.#storage.put(this.#name, this.#live().serialize());
+  }
+
+  /** Frees the WebAssembly memory. Unsaved changes are dropped; later calls fail with CLOSED. */
+  close() {
+    this.#core?.delete();
+    this.#core = null;
+  }
+}
+
+export const Osprey = {
+  /**
+   * Opens the collection `name` from storage, or creates it.
+   * @param {string} name
+   * @param {object} [options] {dimension, metric, index, hnsw, bm25, storage, bytes, wasmUrl}
+   */
+  async open(name, options = {}) {
+    if (typeof name !== 'string' || name === '') {
+      throw new OspreyError('the collection name must be a non-empty string', 'INVALID_ARGUMENT');
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new OspreyError('options must be an object', 'INVALID_ARGUMENT');
+    }
+    const { storage: storageOption, bytes, wasmUrl, wasmBinary, ...createOptions } = options;
+    const core = await loadCore({ wasmUrl, wasmBinary });
+    const storage = chooseStorage(storageOption);
+    const stored = bytes ?? (await storage.get(name));
+    if (!stored) return new Collection(core.Collection.create(createOptions), name, storage);
+
+    const handle = core.Collection.load(stored);
+    const info = handle.info();
+    for (const key of ['dimension', 'metric', 'index']) {
+      if (createOptions[key] !== undefined && createOptions[key] !== info[key]) {
+        handle.delete();
+        throw new OspreyError(`collection '${name}' was saved with ${key} ${JSON.stringify(info[key])}, ` +
+          `not ${JSON.stringify(createOptions[key])}`, 'MISMATCH');
+      }
+    }
+    return new Collection(handle, name, storage);
+  },
+
+  /** Removes a saved collection from storage. */
+  async delete(name, { storage } = {}) {
+    await chooseStorage(storage).delete(name);
+  },
+};
+
+export default Osprey;
