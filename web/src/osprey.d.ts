@@ -1,0 +1,132 @@
+// Hand-written types of Osprey's public JS API (Embind cannot emit them in Emscripten 3.1.6).
+
+export type ErrorCode =
+  | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VECTOR' | 'DUPLICATE_ID' | 'UNKNOWN_ID'
+  | 'EMPTY_QUERY' | 'INVALID_UTF8' | 'INVALID_JSON' | 'CORRUPT_DATA' | 'UNSUPPORTED_FORMAT'
+  | 'LIMIT_EXCEEDED' | 'CLOSED' | 'MISMATCH' | 'OUT_OF_MEMORY' | 'WASM_LOAD_FAILED'
+  | 'STORAGE_UNAVAILABLE' | 'STORAGE_FAILED' | 'QUOTA_EXCEEDED' | 'INTERNAL' | (string & {});
+
+export class OspreyError extends Error {
+  constructor(message: string, code?: ErrorCode, options?: { cause?: unknown });
+  readonly name: 'OspreyError';
+  readonly code: ErrorCode;
+}
+
+export type Metric = 'cosine' | 'ip' | 'l2';
+export type VectorLike = Float32Array | Float64Array | number[];
+export type Metadata = Record<string, unknown>;
+
+/** A metadata filter: `{field: value}` or `{field: {$gte: 1}}`, combined with $and / $or / $not. */
+export type Filter = Record<string, unknown>;
+
+export interface StorageBackend {
+  get(name: string): Promise<Uint8Array | null>;
+  put(name: string, bytes: Uint8Array): Promise<void>;
+  delete(name: string): Promise<void>;
+  kind?: string;
+}
+
+export interface OpenOptions {
+  /** Vector dimension; 0 (the default) means no dense index. */
+  dimension?: number;
+  metric?: Metric;
+  index?: 'hnsw' | 'flat';
+  hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
+  bm25?: { k1?: number; b?: number; titleWeight?: number; bodyWeight?: number };
+  storage?: 'indexeddb' | 'memory' | StorageBackend;
+  /** Open from exported bytes instead of storage. */
+  bytes?: Uint8Array;
+  /** Where osprey_core.wasm is served, when not next to osprey_core.mjs. */
+  wasmUrl?: string | URL;
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+export interface DocumentInput {
+  id: string;
+  title?: string;
+  /** The main text (`text` is accepted as an alias). */
+  body?: string;
+  text?: string;
+  metadata?: Metadata;
+  vector?: VectorLike;
+}
+
+export interface StoredDocument {
+  id: string;
+  title: string;
+  body: string;
+  metadata: Metadata;
+}
+
+export interface SearchOptions {
+  k?: number;
+  mode?: 'sparse' | 'dense' | 'hybrid';
+  vector?: VectorLike;
+  filter?: Filter;
+  ef?: number;
+  exact?: boolean;
+  rrfK?: number;
+  candidates?: number;
+  highlight?: boolean;
+}
+
+/** [start, end) in UTF-16 code units, as JS strings index. */
+export type Span = [number, number];
+
+export interface SearchHit extends StoredDocument {
+  score: number;
+  sparseScore?: number;
+  denseScore?: number;
+  sparseRank?: number;
+  denseRank?: number;
+  highlights?: { title: Span[]; body: Span[] };
+}
+
+export interface CollectionInfo {
+  name: string;
+  storage: string;
+  size: number;
+  dimension: number;
+  metric: Metric;
+  index: 'hnsw' | 'flat';
+  vectors: number;
+  formatVersion: number;
+}
+
+export class Collection {
+  readonly name: string;
+  readonly size: number;
+  readonly storageKind: string;
+  info(): CollectionInfo;
+  add(docs: DocumentInput[]): Promise<void>;
+  upsert(docs: DocumentInput[]): Promise<void>;
+  delete(ids: string | string[]): Promise<void>;
+  get(id: string): Promise<StoredDocument | null>;
+  search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  export(): Uint8Array;
+  save(): Promise<void>;
+  close(): void;
+}
+
+export class MemoryStorage implements StorageBackend {
+  get(name: string): Promise<Uint8Array | null>;
+  put(name: string, bytes: Uint8Array): Promise<void>;
+  delete(name: string): Promise<void>;
+  list(): Promise<string[]>;
+}
+
+export class IndexedDBStorage implements StorageBackend {
+  constructor(dbName?: string);
+  static available(): boolean;
+  get(name: string): Promise<Uint8Array | null>;
+  put(name: string, bytes: Uint8Array): Promise<void>;
+  delete(name: string): Promise<void>;
+  list(): Promise<string[]>;
+  close(): void;
+}
+
+export declare const Osprey: {
+  open(name: string, options?: OpenOptions): Promise<Collection>;
+  delete(name: string, options?: { storage?: OpenOptions['storage'] }): Promise<void>;
+};
+export default Osprey;
