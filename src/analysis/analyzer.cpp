@@ -1,94 +1,93 @@
 #include "analysis/analyzer.h"
 
-#include "text/unicode.h"
-#include "text/utf8.h"
+#include "analysis/lowercase_filter.h"
+#include "analysis/porter2_stemmer.h"
+#include "analysis/stopword_filter.h"
+#include "analysis/word_tokenizer.h"
+#include "core/error.h"
 
 namespace osprey {
 namespace {
-
-enum class CharClass { kBreak, kWord, kCjk };
-
-CharClass classify(char32_t cp) {
-  if (cp < 0x80) {
-    bool alnum = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-    return alnum ? CharClass::kWord : CharClass::kBreak;
-  }
-  if (unicode::is_cjk(cp)) return CharClass::kCjk;
-  if (unicode::is_letter(cp) || unicode::is_number(cp) || unicode::is_mark(cp)) {
-    return CharClass::kWord;
-  }
-  return CharClass::kBreak;
-}
-
-struct Piece {
-  char32_t cp;
-  uint32_t start, end;
-};
-
+// Layout of the saved configuration; readers refuse versions they do not know.
+constexpr uint8_t kConfigVersion = 2;
 }  // namespace
 
-void AnalyzerConfig::save(ByteWriter& out) const { out.u8(lowercase ? 1 : 0); }
+void AnalyzerConfig::save(ByteWriter& out) const {
+  out.u8(kConfigVersion);
+  out.u8(uint8_t(language));
+  out.u8(lowercase ? 1 : 0);
+  out.u8(stemmer ? 1 : 0);
+  out.u8(stopwords ? 1 : 0);
+  out.u8(uint8_t(cjk));
+}
 
 AnalyzerConfig AnalyzerConfig::load(ByteReader& in) {
+  const uint8_t version = in.u8();
+  if (version != kConfigVersion)
+    in.fail("unknown analyzer configuration version " + std::to_string(version));
   AnalyzerConfig config;
+  const uint8_t language = in.u8();
+  if (language > uint8_t(Language::kEnglish)) in.fail("unknown analyzer language");
+  config.language = Language(language);
   config.lowercase = in.u8() != 0;
+  config.stemmer = in.u8() != 0;
+  config.stopwords = in.u8() != 0;
+  const uint8_t cjk = in.u8();
+  if (cjk > uint8_t(CjkMode::kUnigrams)) in.fail("unknown CJK mode");
+  config.cjk = CjkMode(cjk);
   return config;
 }
 
-std::vector<Token> Analyzer::analyze(std::string_view text) const {
-  std::vector<Token> tokens;
-  uint32_t position = 0;
-  auto fold = [&](char32_t cp) { return config_.lowercase ? unicode::to_lower(cp) : cp; };
+Language parse_language(const std::string& name) {
+  if (name == "en" || name == "english") return Language::kEnglish;
+  if (name == "none") return Language::kNone;
+  throw Error(ErrorCode::kInvalidArgument,
+              "unknown analyzer language '" + name + "': use 'en' or 'none'");
+}
 
-  std::string word;
-  uint32_t word_start = 0;
-  std::vector<Piece> cjk_run;
+CjkMode parse_cjk_mode(const std::string& name) {
+  if (name == "bigram") return CjkMode::kBigrams;
+  if (name == "unigram+bigram") return CjkMode::kUnigramsBigrams;
+  if (name == "unigram") return CjkMode::kUnigrams;
+  throw Error(ErrorCode::kInvalidArgument,
+              "unknown CJK mode '" + name + "': use 'bigram', 'unigram+bigram' or 'unigram'");
+}
 
-  auto flush_word = [&](uint32_t end) {
-    if (word.empty()) return;
-    tokens.push_back({std::move(word), position++, word_start, end});
-    word.clear();
-  };
-  // A run of CJK characters becomes overlapping bigrams; a lone character stays a unigram.
-  auto flush_cjk = [&]() {
-    if (cjk_run.empty()) return;
-    if (cjk_run.size() == 1) {
-      std::string term;
-      append_utf8(term, cjk_run[0].cp);
-      tokens.push_back({std::move(term), position++, cjk_run[0].start, cjk_run[0].end});
-    } else {
-      for (size_t i = 0; i + 1 < cjk_run.size(); ++i) {
-        std::string term;
-        append_utf8(term, cjk_run[i].cp);
-        append_utf8(term, cjk_run[i + 1].cp);
-        tokens.push_back({std::move(term), position++, cjk_run[i].start, cjk_run[i + 1].end});
-      }
-    }
-    cjk_run.clear();
-  };
+const char* language_name(Language language) {
+  return language == Language::kEnglish ? "en" : "none";
+}
 
-  size_t pos = 0;
-  while (pos < text.size()) {
-    uint32_t start = uint32_t(pos);
-    char32_t cp = next_codepoint(text, pos);
-    switch (classify(cp)) {
-      case CharClass::kWord:
-        flush_cjk();
-        if (word.empty()) word_start = start;
-        append_utf8(word, fold(cp));
-        break;
-      case CharClass::kCjk:
-        flush_word(start);
-        cjk_run.push_back({fold(cp), start, uint32_t(pos)});
-        break;
-      case CharClass::kBreak:
-        flush_word(start);
-        flush_cjk();
-        break;
-    }
+const char* cjk_mode_name(CjkMode mode) {
+  switch (mode) {
+    case CjkMode::kBigrams:
+      return "bigram";
+    case CjkMode::kUnigramsBigrams:
+      return "unigram+bigram";
+    case CjkMode::kUnigrams:
+      return "unigram";
   }
-  flush_word(uint32_t(text.size()));
-  flush_cjk();
+  return "?";
+}
+
+Analyzer::Analyzer(AnalyzerConfig config) : config_(config) {
+  if (config_.lowercase) filters_.push_back(std::make_unique<LowercaseFilter>());
+  if (config_.language == Language::kEnglish) {
+    // Stopwords before stemming: the list holds surface forms ("was", not "wa").
+    if (config_.stopwords)
+      filters_.push_back(std::make_unique<StopwordFilter>(english_stopwords()));
+    if (config_.stemmer) filters_.push_back(std::make_unique<Porter2StemFilter>());
+  }
+  filters_.push_back(std::make_unique<CjkFilter>(config_.cjk));
+}
+
+Analyzer& Analyzer::operator=(const Analyzer& other) {
+  if (this != &other) *this = Analyzer(other.config_);
+  return *this;
+}
+
+std::vector<Token> Analyzer::analyze(std::string_view text) const {
+  std::vector<Token> tokens = tokenize_words(text);
+  for (const auto& filter : filters_) filter->apply(tokens);
   return tokens;
 }
 

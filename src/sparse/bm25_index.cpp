@@ -1,15 +1,67 @@
 #include "sparse/bm25_index.h"
 
+// Pruned and exhaustive search must add up identical scores: no fused multiply-adds, which the
+// compiler would use in some inlined copies of the scoring code and not in others.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "core/error.h"
 
 namespace osprey {
+namespace {
+
+// Version of the index section layout; load() refuses others.
+constexpr uint8_t kSectionVersion = 2;
+
+// Pruning compares sums of bounds added in another order than the final score: allow for the
+// rounding so that a document is only skipped when it certainly cannot enter the top k.
+constexpr double kBoundSlack = 1.0 + 1e-5;
+
+constexpr size_t kMaxPrunedTerms = 64;
+
+void put_varint(std::vector<uint8_t>& out, uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(uint8_t(v) | 0x80);
+    v >>= 7;
+  }
+  out.push_back(uint8_t(v));
+}
+
+uint32_t get_varint(const uint8_t*& p) {
+  uint32_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    uint8_t b = *p++;
+    v |= uint32_t(b & 0x7F) << shift;
+    if (!(b & 0x80)) return v;
+  }
+}
+
+// Size in bytes of `count` varints starting at p.
+size_t skip_varints(const uint8_t* p, size_t count) {
+  const uint8_t* start = p;
+  for (size_t i = 0; i < count; ++i) {
+    while (*p & 0x80) ++p;
+    ++p;
+  }
+  return size_t(p - start);
+}
+
+// Worst of the kept hits first: a heap ordered by `better` keeps the worst at the front.
+struct WorseFirst {
+  bool operator()(const ScoredSlot& a, const ScoredSlot& b) const { return better(a, b); }
+};
+
+}  // namespace
 
 void Bm25Params::validate() const {
-  if (!(k1 >= 0 && k1 <= 100)) throw Error(ErrorCode::kInvalidArgument, "bm25.k1 must be in [0, 100]");
+  if (!(k1 >= 0 && k1 <= 100))
+    throw Error(ErrorCode::kInvalidArgument, "bm25.k1 must be in [0, 100]");
   if (!(b >= 0 && b <= 1)) throw Error(ErrorCode::kInvalidArgument, "bm25.b must be in [0, 1]");
   for (float w : field_weights) {
     if (!(w >= 0 && w <= 1000)) {
@@ -38,40 +90,61 @@ Bm25Params Bm25Params::load(ByteReader& in) {
 }
 
 void Bm25Index::add(uint32_t slot, const std::array<std::vector<Token>, kFieldCount>& fields) {
-  std::map<std::string_view, std::array<uint32_t, kFieldCount>> tf;
+  // Positions of each term by field, in order of appearance (tokens come sorted by position).
+  std::map<std::string_view, std::array<std::vector<uint32_t>, kFieldCount>> occurrences;
   for (size_t f = 0; f < kFieldCount; ++f) {
-    for (const Token& t : fields[f]) tf[t.term][f]++;
+    for (const Token& t : fields[f]) occurrences[t.term][f].push_back(t.position);
   }
   if (field_lengths_.size() <= slot) field_lengths_.resize(slot + 1, {0, 0});
   for (size_t f = 0; f < kFieldCount; ++f) {
     field_lengths_[slot][f] = uint32_t(fields[f].size());
     total_lengths_[f] += fields[f].size();
   }
-  for (const auto& [term, counts] : tf) {
-    auto& list = postings_[std::string(term)];
-    Posting p{slot, counts};
+  for (auto& [term, by_field] : occurrences) {
+    PostingList& list = postings_[std::string(term)];
+    Posting p{slot,
+              {uint32_t(by_field[0].size()), uint32_t(by_field[1].size())},
+              uint32_t(list.positions.size())};
+    for (auto& positions : by_field) {
+      std::sort(positions.begin(), positions.end());
+      uint32_t previous = 0;
+      for (uint32_t pos : positions) {
+        put_varint(list.positions, pos - previous);
+        previous = pos;
+      }
+    }
     // Slots are usually appended in increasing order; reused slots are inserted in place.
-    if (list.empty() || list.back().slot < slot) {
-      list.push_back(p);
+    if (list.postings.empty() || list.postings.back().slot < slot) {
+      list.postings.push_back(p);
     } else {
-      auto it = std::lower_bound(list.begin(), list.end(), slot,
+      auto it = std::lower_bound(list.postings.begin(), list.postings.end(), slot,
                                  [](const Posting& q, uint32_t s) { return q.slot < s; });
-      list.insert(it, p);
+      list.postings.insert(it, p);
     }
   }
   doc_count_++;
+  generation_++;
 }
 
 void Bm25Index::remove(uint32_t slot, const std::array<std::vector<Token>, kFieldCount>& fields) {
   for (size_t f = 0; f < kFieldCount; ++f) {
     for (const Token& t : fields[f]) {
       auto it = postings_.find(t.term);
-      if (it == postings_.end()) continue;
-      auto& list = it->second;
-      auto p = std::lower_bound(list.begin(), list.end(), slot,
+      if (it == postings_.end()) continue;  // already removed (the term repeats)
+      PostingList& list = it->second;
+      auto p = std::lower_bound(list.postings.begin(), list.postings.end(), slot,
                                 [](const Posting& q, uint32_t s) { return q.slot < s; });
-      if (p != list.end() && p->slot == slot) list.erase(p);
-      if (list.empty()) postings_.erase(it);
+      if (p == list.postings.end() || p->slot != slot) continue;
+      // Cut the posting's positions out of the byte array and shift the offsets behind them.
+      const uint32_t offset = p->positions;
+      const size_t size = skip_varints(list.positions.data() + offset, p->tf[0] + p->tf[1]);
+      list.positions.erase(list.positions.begin() + offset,
+                           list.positions.begin() + offset + long(size));
+      list.postings.erase(p);
+      for (Posting& q : list.postings) {
+        if (q.positions > offset) q.positions -= uint32_t(size);
+      }
+      if (list.postings.empty()) postings_.erase(it);
     }
   }
   for (size_t f = 0; f < kFieldCount; ++f) {
@@ -79,6 +152,7 @@ void Bm25Index::remove(uint32_t slot, const std::array<std::vector<Token>, kFiel
     field_lengths_[slot][f] = 0;
   }
   doc_count_--;
+  generation_++;
 }
 
 float Bm25Index::idf(size_t df) const {
@@ -87,45 +161,304 @@ float Bm25Index::idf(size_t df) const {
   return float(std::log(1.0 + (n - double(df) + 0.5) / (double(df) + 0.5)));
 }
 
-std::vector<ScoredSlot> Bm25Index::search(const std::vector<std::string>& terms, size_t k,
-                                          const Bitset* allowed) const {
-  std::vector<ScoredSlot> hits;
-  if (k == 0 || doc_count_ == 0) return hits;
-  std::array<float, kFieldCount> avg_length{};
-  for (size_t f = 0; f < kFieldCount; ++f) {
-    avg_length[f] = std::max(1.0f, float(double(total_lengths_[f]) / double(doc_count_)));
-  }
-  // A repeated query term counts as often as it is repeated (query term frequency).
-  std::map<std::string_view, uint32_t> query_tf;
-  for (const auto& t : terms) query_tf[t]++;
+const Bm25Index::PostingList* Bm25Index::find(const std::string& term) const {
+  auto it = postings_.find(term);
+  return it == postings_.end() ? nullptr : &it->second;
+}
 
-  std::vector<float> scores(field_lengths_.size(), 0.0f);
-  std::vector<uint32_t> touched;
-  for (const auto& [term, qtf] : query_tf) {
-    auto it = postings_.find(std::string(term));
-    if (it == postings_.end()) continue;
-    const float weight = idf(it->second.size()) * float(qtf);
-    for (const Posting& p : it->second) {
-      if (allowed && !allowed->test(p.slot)) continue;
-      float tf = 0;
-      for (size_t f = 0; f < kFieldCount; ++f) {
-        if (p.tf[f] == 0) continue;
-        float norm = 1.0f - params_.b + params_.b * float(field_lengths_[p.slot][f]) / avg_length[f];
-        tf += params_.field_weights[f] * float(p.tf[f]) / norm;
-      }
-      if (scores[p.slot] == 0.0f) touched.push_back(p.slot);
-      scores[p.slot] += weight * tf / (params_.k1 + tf);
+size_t Bm25Index::document_frequency(const std::string& term) const {
+  const PostingList* list = find(term);
+  return list ? list->postings.size() : 0;
+}
+
+void Bm25Index::refresh_norms() const {
+  if (norms_generation_ == generation_) return;
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    const float average =
+        doc_count_ ? std::max(1.0f, float(double(total_lengths_[f]) / double(doc_count_))) : 1.0f;
+    auto& inv = inverse_norms_[f];
+    inv.resize(field_lengths_.size());
+    for (size_t slot = 0; slot < field_lengths_.size(); ++slot) {
+      inv[slot] = 1.0f / (1.0f - params_.b + params_.b * float(field_lengths_[slot][f]) / average);
     }
   }
-  hits.reserve(touched.size());
+  norms_generation_ = generation_;
+}
+
+// BM25F's saturated term frequency of one posting: tf' / (k1 + tf'), where tf' is the sum of the
+// fields' weighted, length-normalized frequencies. Every score is weight * this value.
+inline float Bm25Index::saturated(const Posting& p, FieldMask fields) const {
+  float tf = 0;
+  for (size_t f = 0; f < kFieldCount; ++f) {
+    if ((fields >> f & 1) && p.tf[f]) {
+      tf += params_.field_weights[f] * float(p.tf[f]) * inverse_norms_[f][p.slot];
+    }
+  }
+  return tf > 0 ? tf / (params_.k1 + tf) : 0.0f;
+}
+
+float Bm25Index::bound(const PostingList& list, FieldMask fields) const {
+  const size_t i = size_t(fields) - 1;
+  if (list.bound_generation[i] != generation_) {
+    float best = 0;
+    for (const Posting& p : list.postings) best = std::max(best, saturated(p, fields));
+    list.bound[i] = best;
+    list.bound_generation[i] = generation_;
+  }
+  return list.bound[i];
+}
+
+struct Bm25Index::Cursor {
+  const Posting* it;
+  const Posting* end;
+  float weight;
+  FieldMask fields;
+  const Bitset* gate;
+  float upper;       // weight * the list's bound: no posting scores more
+  uint32_t ordinal;  // position in the query (scores are summed in this order)
+
+  // First posting with slot >= target (galloping: targets are usually near).
+  void advance_to(uint32_t target) {
+    if (it == end || it->slot >= target) return;
+    size_t step = 1;
+    const Posting* low = it;
+    while (low + step < end && low[step].slot < target) {
+      low += step;
+      step *= 2;
+    }
+    const Posting* high = low + step < end ? low + step + 1 : end;
+    it = std::lower_bound(low, high, target,
+                          [](const Posting& p, uint32_t s) { return p.slot < s; });
+  }
+};
+
+std::vector<ScoredSlot> Bm25Index::search_exhaustive(const std::vector<TermQuery>& terms, size_t k,
+                                                     const Bitset* allowed) const {
+  std::vector<ScoredSlot> hits;
+  if (k == 0 || doc_count_ == 0) return hits;
+  refresh_norms();
+  std::vector<float> scores(field_lengths_.size(), 0.0f);
+  std::vector<uint8_t> seen(field_lengths_.size(), 0);
+  std::vector<uint32_t> touched;
+  for (const TermQuery& q : terms) {
+    const PostingList* list = find(q.term);
+    if (!list || q.fields == 0) continue;
+    for (const Posting& p : list->postings) {
+      if (q.gate && !q.gate->test(p.slot)) continue;
+      scores[p.slot] += q.weight * saturated(p, q.fields);
+      if (!seen[p.slot]) {
+        seen[p.slot] = 1;
+        touched.push_back(p.slot);
+      }
+    }
+  }
   for (uint32_t slot : touched) {
-    if (scores[slot] > 0) hits.push_back({slot, scores[slot]});
+    if (scores[slot] > 0 && (!allowed || allowed->test(slot))) hits.push_back({slot, scores[slot]});
   }
   keep_top_k(hits, k);
   return hits;
 }
 
+std::vector<ScoredSlot> Bm25Index::search(const std::vector<TermQuery>& terms, size_t k,
+                                          const Bitset* allowed) const {
+  std::vector<ScoredSlot> heap;
+  if (k == 0 || doc_count_ == 0) return heap;
+  refresh_norms();
+
+  std::vector<Cursor> cursors;
+  cursors.reserve(terms.size());
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const TermQuery& q = terms[i];
+    const PostingList* list = find(q.term);
+    if (!list || q.fields == 0 || !(q.weight > 0)) continue;
+    const Posting* begin = list->postings.data();
+    cursors.push_back({begin, begin + list->postings.size(), q.weight, q.fields, q.gate,
+                       q.weight * bound(*list, q.fields), uint32_t(i)});
+  }
+  if (cursors.empty()) return heap;
+  // Pruning picks the next document among the cursors on every step: with very long queries
+  // (hundreds of terms) scoring every posting once is cheaper.
+  if (cursors.size() > kMaxPrunedTerms) return search_exhaustive(terms, k, allowed);
+  // Ascending bounds: a prefix of cursors whose bounds add up to no more than the k-th best score
+  // cannot bring a new document into the top k by itself (it is "non-essential").
+  std::sort(cursors.begin(), cursors.end(),
+            [](const Cursor& a, const Cursor& b) { return a.upper < b.upper; });
+  const size_t n = cursors.size();
+  std::vector<double> prefix(n + 1, 0.0);  // prefix[i]: sum of the bounds of cursors [0, i)
+  for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + double(cursors[i].upper);
+
+  heap.reserve(std::min(k, doc_count_) + 1);
+  double threshold = -1;  // the k-th best score once the heap is full
+  size_t first_essential = 0;
+  std::vector<float> contribution(terms.size(), 0.0f);
+  std::vector<uint32_t> scored;  // ordinals with a contribution for the current document
+
+  while (true) {
+    uint32_t doc = std::numeric_limits<uint32_t>::max();
+    for (size_t i = first_essential; i < n; ++i) {
+      if (cursors[i].it != cursors[i].end) doc = std::min(doc, cursors[i].it->slot);
+    }
+    if (doc == std::numeric_limits<uint32_t>::max()) break;
+
+    const bool admitted = !allowed || allowed->test(doc);
+    double partial = 0;
+    scored.clear();
+    for (size_t i = first_essential; i < n; ++i) {
+      Cursor& c = cursors[i];
+      if (c.it == c.end || c.it->slot != doc) continue;
+      if (admitted && (!c.gate || c.gate->test(doc))) {
+        const float s = c.weight * saturated(*c.it, c.fields);
+        contribution[c.ordinal] = s;
+        scored.push_back(c.ordinal);
+        partial += s;
+      }
+      ++c.it;
+    }
+    if (!admitted) continue;
+    bool pruned = false;
+    for (size_t i = first_essential; i-- > 0;) {
+      if (heap.size() == k && (partial + prefix[i + 1]) * kBoundSlack <= threshold) {
+        pruned = true;
+        break;
+      }
+      Cursor& c = cursors[i];
+      c.advance_to(doc);
+      if (c.it != c.end && c.it->slot == doc && (!c.gate || c.gate->test(doc))) {
+        const float s = c.weight * saturated(*c.it, c.fields);
+        contribution[c.ordinal] = s;
+        scored.push_back(c.ordinal);
+        partial += s;
+      }
+    }
+    if (pruned || scored.empty()) continue;
+    // The score is the sum in query order, exactly as the exhaustive search adds it up.
+    std::sort(scored.begin(), scored.end());
+    float score = 0;
+    for (uint32_t ordinal : scored) score += contribution[ordinal];
+    if (!(score > 0)) continue;
+    const ScoredSlot hit{doc, score};
+    if (heap.size() < k) {
+      heap.push_back(hit);
+      std::push_heap(heap.begin(), heap.end(), WorseFirst{});
+    } else if (better(hit, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), WorseFirst{});
+      heap.back() = hit;
+      std::push_heap(heap.begin(), heap.end(), WorseFirst{});
+    } else {
+      continue;
+    }
+    if (heap.size() == k) {
+      threshold = heap.front().score;
+      while (first_essential < n && prefix[first_essential + 1] * kBoundSlack <= threshold) {
+        first_essential++;
+      }
+    }
+  }
+  std::sort(heap.begin(), heap.end(), better);
+  return heap;
+}
+
+std::vector<ScoredSlot> Bm25Index::search(const std::vector<std::string>& terms, size_t k,
+                                          const Bitset* allowed) const {
+  std::map<std::string_view, float> weights;
+  for (const auto& t : terms) weights[t] += 1.0f;
+  std::vector<TermQuery> queries;
+  for (const auto& [term, weight] : weights) {
+    const PostingList* list = find(std::string(term));
+    if (list)
+      queries.push_back(
+          {std::string(term), kAllFields, weight * idf(list->postings.size()), nullptr});
+  }
+  return search(queries, k, allowed);
+}
+
+void Bm25Index::collect(const std::string& term, FieldMask fields, Bitset& out) const {
+  const PostingList* list = find(term);
+  if (!list) return;
+  for (const Posting& p : list->postings) {
+    if (((fields & 1) && p.tf[0]) || ((fields & 2) && p.tf[1])) out.set(p.slot);
+  }
+}
+
+std::vector<uint32_t> Bm25Index::decode_positions(const PostingList& list, const Posting& p,
+                                                  Field field) const {
+  const uint8_t* cursor = list.positions.data() + p.positions;
+  if (field == kBody) cursor += skip_varints(cursor, p.tf[kTitle]);
+  std::vector<uint32_t> positions(p.tf[field]);
+  uint32_t value = 0;
+  for (uint32_t& pos : positions) {
+    value += get_varint(cursor);
+    pos = value;
+  }
+  return positions;
+}
+
+void Bm25Index::collect_phrase(const std::vector<PhraseTerm>& phrase, FieldMask fields,
+                               Bitset& out) const {
+  if (phrase.empty()) return;
+  std::vector<const PostingList*> lists;
+  for (const PhraseTerm& t : phrase) {
+    const PostingList* list = find(t.term);
+    if (!list) return;  // a missing term: nothing matches
+    lists.push_back(list);
+  }
+  // Walk the rarest list and look each candidate up in the others.
+  size_t rarest = 0;
+  for (size_t i = 1; i < lists.size(); ++i) {
+    if (lists[i]->postings.size() < lists[rarest]->postings.size()) rarest = i;
+  }
+  std::vector<const Posting*> at(lists.size());
+  for (const Posting& candidate : lists[rarest]->postings) {
+    bool all = true;
+    for (size_t i = 0; i < lists.size() && all; ++i) {
+      const auto& ps = lists[i]->postings;
+      auto it = std::lower_bound(ps.begin(), ps.end(), candidate.slot,
+                                 [](const Posting& p, uint32_t s) { return p.slot < s; });
+      all = it != ps.end() && it->slot == candidate.slot;
+      if (all) at[i] = &*it;
+    }
+    if (!all) continue;
+    for (size_t f = 0; f < kFieldCount; ++f) {
+      if (!(fields >> f & 1)) continue;
+      std::vector<std::vector<uint32_t>> positions(lists.size());
+      bool present = true;
+      for (size_t i = 0; i < lists.size() && present; ++i) {
+        positions[i] = decode_positions(*lists[i], *at[i], Field(f));
+        present = !positions[i].empty();
+      }
+      if (!present) continue;
+      // A start s matches when every term i occurs at s + offset_i.
+      bool match = false;
+      for (uint32_t first : positions[0]) {
+        if (first < phrase[0].offset) continue;
+        const uint64_t start = uint64_t(first) - phrase[0].offset;
+        match = true;
+        for (size_t i = 1; i < lists.size() && match; ++i) {
+          match = std::binary_search(positions[i].begin(), positions[i].end(),
+                                     uint32_t(start + phrase[i].offset));
+        }
+        if (match) break;
+      }
+      if (match) {
+        out.set(candidate.slot);
+        break;
+      }
+    }
+  }
+}
+
+size_t Bm25Index::memory_bytes() const {
+  size_t bytes = field_lengths_.capacity() * sizeof(field_lengths_[0]);
+  for (const auto& inv : inverse_norms_) bytes += inv.capacity() * sizeof(float);
+  for (const auto& [term, list] : postings_) {
+    bytes += sizeof(term) + term.capacity() + sizeof(list) + 16;  // hash node overhead
+    bytes += list.postings.capacity() * sizeof(Posting) + list.positions.capacity();
+  }
+  return bytes;
+}
+
 void Bm25Index::save(ByteWriter& out) const {
+  out.u8(kSectionVersion);
   params_.save(out);
   out.varint(doc_count_);
   out.varint(field_lengths_.size());
@@ -139,19 +472,25 @@ void Bm25Index::save(ByteWriter& out) const {
   std::sort(terms.begin(), terms.end(), [](auto* a, auto* b) { return *a < *b; });
   out.varint(terms.size());
   for (const std::string* term : terms) {
-    const auto& list = postings_.at(*term);
+    const PostingList& list = postings_.at(*term);
     out.str(*term);
-    out.varint(list.size());
+    out.varint(list.postings.size());
     uint32_t previous = 0;
-    for (const Posting& p : list) {
+    for (const Posting& p : list.postings) {
       out.varint(p.slot - previous);  // delta-coded: slots are sorted
       previous = p.slot;
       for (uint32_t tf : p.tf) out.varint(tf);
+      const size_t size = skip_varints(list.positions.data() + p.positions, p.tf[0] + p.tf[1]);
+      out.raw(list.positions.data() + p.positions, size);
     }
   }
 }
 
 Bm25Index Bm25Index::load(ByteReader& in) {
+  const uint8_t version = in.u8();
+  if (version != kSectionVersion) {
+    in.fail("unknown BM25 index layout version " + std::to_string(version));
+  }
   Bm25Index index(Bm25Params::load(in));
   index.doc_count_ = in.varint();
   size_t slots = in.count(kFieldCount);
@@ -160,7 +499,9 @@ Bm25Index Bm25Index::load(ByteReader& in) {
   for (auto& lengths : index.field_lengths_) {
     bool any = false;
     for (size_t f = 0; f < kFieldCount; ++f) {
-      lengths[f] = uint32_t(in.varint());
+      uint64_t length = in.varint();
+      if (length > std::numeric_limits<uint32_t>::max()) in.fail("field length out of range");
+      lengths[f] = uint32_t(length);
       index.total_lengths_[f] += lengths[f];
       any = any || lengths[f] > 0;
     }
@@ -172,18 +513,35 @@ Bm25Index Bm25Index::load(ByteReader& in) {
   for (size_t t = 0; t < term_count; ++t) {
     std::string term = in.str();
     size_t n = in.count(1 + kFieldCount);
-    std::vector<Posting> list(n);
+    PostingList list;
+    list.postings.resize(n);
     uint64_t slot = 0;
     for (size_t i = 0; i < n; ++i) {
       slot += in.varint();
-      if (slot >= slots || (i > 0 && slot == list[i - 1].slot)) in.fail("posting out of range");
-      list[i].slot = uint32_t(slot);
+      if (slot >= slots || (i > 0 && slot == list.postings[i - 1].slot))
+        in.fail("posting out of range");
+      Posting& p = list.postings[i];
+      p.slot = uint32_t(slot);
+      p.positions = uint32_t(list.positions.size());
       for (size_t f = 0; f < kFieldCount; ++f) {
-        list[i].tf[f] = uint32_t(in.varint());
-        if (list[i].tf[f] > index.field_lengths_[slot][f]) in.fail("term frequency above length");
+        uint64_t tf = in.varint();
+        if (tf > index.field_lengths_[slot][f]) in.fail("term frequency above length");
+        p.tf[f] = uint32_t(tf);
+      }
+      if (p.tf[0] + p.tf[1] == 0) in.fail("posting without occurrences");
+      for (size_t f = 0; f < kFieldCount; ++f) {
+        uint64_t position = 0;
+        for (uint32_t j = 0; j < p.tf[f]; ++j) {
+          const uint64_t delta = in.varint();
+          if (j > 0 && delta == 0) in.fail("positions not increasing");
+          position += delta;
+          if (position > std::numeric_limits<uint32_t>::max()) in.fail("position out of range");
+          put_varint(list.positions, uint32_t(delta));
+        }
       }
     }
-    if (list.empty() || !index.postings_.emplace(std::move(term), std::move(list)).second) {
+    if (list.postings.empty() ||
+        !index.postings_.emplace(std::move(term), std::move(list)).second) {
       in.fail("empty or repeated term in the dictionary");
     }
   }

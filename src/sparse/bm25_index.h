@@ -1,13 +1,17 @@
 // Inverted index over two text fields (title, body) scored with BM25F: per-field term frequencies
 // are length-normalized and weighted before BM25's saturation (Robertson & Zaragoza, 2009).
+// Postings keep term positions (phrase queries). Documents are added, removed and replaced in
+// place; nothing is ever rebuilt. Top-k retrieval uses MaxScore dynamic pruning (Turtle & Flood,
+// 1995) and returns exactly what exhaustive scoring returns (same scores, same tie order).
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "analysis/analyzer.h"
+#include "analysis/token.h"
 #include "core/bitset.h"
 #include "core/byte_io.h"
 #include "core/scored.h"
@@ -15,10 +19,12 @@
 namespace osprey {
 
 enum Field : uint8_t { kTitle = 0, kBody = 1, kFieldCount = 2 };
+using FieldMask = uint8_t;  // bit f set: field f
+constexpr FieldMask kAllFields = 3;
 
 struct Bm25Params {
-  // k1=0.9, b=0.4: the defaults of Anserini, tuned on TREC collections; short passages prefer a
-  // lower b than the classic 0.75 because their length says little about verbosity.
+  // k1=0.9, b=0.4: Anserini's defaults (tuned on TREC); a lower b than the classic 0.75 suits
+  // short documents, whose length says little about verbosity. Title and body weigh the same.
   float k1 = 0.9f;
   float b = 0.4f;
   std::array<float, kFieldCount> field_weights{1.0f, 1.0f};
@@ -26,6 +32,21 @@ struct Bm25Params {
   void validate() const;
   void save(ByteWriter& out) const;
   static Bm25Params load(ByteReader& in);
+};
+
+// One scored unit of a query: a term in some fields, with a weight (query term frequency), and
+// optionally a gate: the term only scores in documents of the gate (e.g. a phrase's matches).
+struct TermQuery {
+  std::string term;
+  FieldMask fields = kAllFields;
+  float weight = 1.0f;
+  const Bitset* gate = nullptr;
+};
+
+// A term at a relative position, for phrase matching.
+struct PhraseTerm {
+  std::string term;
+  uint32_t offset;
 };
 
 class Bm25Index {
@@ -37,13 +58,29 @@ class Bm25Index {
   // Removes `slot`; `fields` are the same analyzed fields it was added with.
   void remove(uint32_t slot, const std::array<std::vector<Token>, kFieldCount>& fields);
 
-  // Exhaustive OR query over `terms`, top `k` (best first); `allowed` restricts the slots.
+  // Top `k` (best first) by the sum of the terms' BM25F scores, among documents with at least one
+  // term (and in `allowed`, if given). MaxScore pruning; same result as search_exhaustive.
+  std::vector<ScoredSlot> search(const std::vector<TermQuery>& terms, size_t k,
+                                 const Bitset* allowed) const;
+  // Scores every matching document: the reference that the pruned search is tested against.
+  std::vector<ScoredSlot> search_exhaustive(const std::vector<TermQuery>& terms, size_t k,
+                                            const Bitset* allowed) const;
+  // OR query over plain terms (a repeated term counts as often as it is repeated).
   std::vector<ScoredSlot> search(const std::vector<std::string>& terms, size_t k,
                                  const Bitset* allowed) const;
 
+  // Sets in `out` (sized slot_capacity()) the documents with `term` in one of `fields`.
+  void collect(const std::string& term, FieldMask fields, Bitset& out) const;
+  // Sets in `out` the documents where the terms occur at their relative offsets in one field.
+  void collect_phrase(const std::vector<PhraseTerm>& phrase, FieldMask fields, Bitset& out) const;
+
   size_t document_count() const { return doc_count_; }
   size_t term_count() const { return postings_.size(); }
+  size_t slot_capacity() const { return field_lengths_.size(); }
+  size_t document_frequency(const std::string& term) const;
+  float idf(size_t df) const;
   const Bm25Params& params() const { return params_; }
+  size_t memory_bytes() const;  // approximate heap use of the index
 
   void save(ByteWriter& out) const;
   static Bm25Index load(ByteReader& in);
@@ -52,14 +89,36 @@ class Bm25Index {
   struct Posting {
     uint32_t slot;
     std::array<uint32_t, kFieldCount> tf;
+    uint32_t positions;  // byte offset in PostingList::positions: tf[0] title then tf[1] body
+                         // positions, each field delta-coded as varints
   };
-  float idf(size_t df) const;
+  struct PostingList {
+    std::vector<Posting> postings;  // sorted by slot
+    std::vector<uint8_t> positions;
+    // Largest per-weight score of any posting, by field mask (index mask - 1), valid while
+    // bound_generation matches the index's generation (lengths and statistics unchanged).
+    mutable std::array<float, 3> bound{};
+    mutable std::array<uint64_t, 3> bound_generation{};
+  };
+  struct Cursor;
+
+  void refresh_norms() const;
+  float bound(const PostingList& list, FieldMask fields) const;
+  float saturated(const Posting& p, FieldMask fields) const;
+  std::vector<uint32_t> decode_positions(const PostingList& list, const Posting& p,
+                                         Field field) const;
+  const PostingList* find(const std::string& term) const;
 
   Bm25Params params_;
-  std::unordered_map<std::string, std::vector<Posting>> postings_;  // sorted by slot
-  std::vector<std::array<uint32_t, kFieldCount>> field_lengths_;    // by slot; 0 when absent
+  std::unordered_map<std::string, PostingList> postings_;
+  std::vector<std::array<uint32_t, kFieldCount>> field_lengths_;  // by slot; 0 when absent
   std::array<uint64_t, kFieldCount> total_lengths_{};
   size_t doc_count_ = 0;
+  uint64_t generation_ = 1;  // bumped by every change; invalidates the caches below
+
+  // 1 / (1 - b + b * length / average length) by field and slot, rebuilt lazily after changes.
+  mutable std::array<std::vector<float>, kFieldCount> inverse_norms_;
+  mutable uint64_t norms_generation_ = 0;
 };
 
 }  // namespace osprey

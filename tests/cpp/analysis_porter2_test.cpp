@@ -1,0 +1,115 @@
+#include <doctest/doctest.h>
+
+#include "analysis/porter2_stemmer.h"
+
+using osprey::porter2_stem;
+
+TEST_CASE("porter2: words from the published sample vocabulary") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"consign", "consign"},
+      {"consigned", "consign"},
+      {"consigning", "consign"},
+      {"consignment", "consign"},
+      {"consist", "consist"},
+      {"consisted", "consist"},
+      {"consistency", "consist"},
+      {"consistent", "consist"},
+      {"consistently", "consist"},
+      {"consisting", "consist"},
+      {"consists", "consist"},
+      {"consolation", "consol"},
+      {"consolations", "consol"},
+      {"consolatory", "consolatori"},
+      {"console", "consol"},
+      {"consoled", "consol"},
+      {"consoles", "consol"},
+      {"consolidate", "consolid"},
+      {"consolidated", "consolid"},
+      {"consolidating", "consolid"},
+      {"consoling", "consol"},
+      {"consolingly", "consol"},
+      {"consols", "consol"},
+      {"consonant", "conson"},
+      {"consort", "consort"},
+      {"consorted", "consort"},
+      {"consorting", "consort"},
+      {"conspicuous", "conspicu"},
+      {"conspicuously", "conspicu"},
+      {"conspiracy", "conspiraci"},
+      {"conspirator", "conspir"},
+      {"conspirators", "conspir"},
+      {"conspire", "conspir"},
+      {"conspired", "conspir"},
+      {"conspiring", "conspir"},
+      {"constable", "constabl"},
+      {"constables", "constabl"},
+      {"constance", "constanc"},
+      {"constancy", "constanc"},
+      {"constant", "constant"},
+      {"knack", "knack"},
+      {"knackeries", "knackeri"},
+      {"knacks", "knack"},
+      {"knave", "knave"},
+      {"knaves", "knave"},
+      {"kneaded", "knead"},
+      {"kneading", "knead"},
+      {"knee", "knee"},
+      {"kneeled", "kneel"},
+      {"kneeling", "kneel"},
+      {"knees", "knee"},
+      {"knightly", "knight"},
+      {"knitted", "knit"},
+      {"knitting", "knit"},
+      {"knives", "knive"},
+      {"knocked", "knock"},
+      {"knocker", "knocker"},
+  };
+  for (auto [word, stem] : cases) CHECK_MESSAGE(porter2_stem(word) == stem, word);
+}
+
+TEST_CASE("porter2: rules of each step") {
+  const std::pair<const char*, const char*> cases[] = {
+      // Step 1a
+      {"caresses", "caress"},
+      {"ponies", "poni"},
+      {"ties", "tie"},
+      {"cries", "cri"},
+      {"gaps", "gap"},
+      {"gas", "gas"},
+      {"kiwis", "kiwi"},
+      // Step 1b: suffix removal, then -at/-bl/-iz get an e, doubles lose one, short words an e
+      {"hopping", "hop"},
+      {"hoped", "hope"},
+      {"running", "run"},
+      {"agreed", "agre"},
+      {"feed", "feed"},
+      {"troubled", "troubl"},
+      {"sized", "size"},
+      {"sing", "sing"},
+      // Step 1c
+      {"cry", "cri"},
+      {"by", "by"},
+      {"say", "say"},
+      // Steps 2-5
+      {"relational", "relat"},
+      {"rational", "ration"},
+      {"differently", "differ"},
+      {"hopefulness", "hope"},
+      {"formality", "formal"},
+      {"sensitivity", "sensit"},
+      {"generously", "generous"},
+      {"communication", "communic"},
+      // Exceptions, possessives and words left alone
+      {"skies", "sky"},
+      {"dying", "die"},
+      {"news", "news"},
+      {"succeeding", "succeed"},
+      {"boeing's", "boe"},
+      {"aerodynamic", "aerodynam"},
+      {"x-ray", "x-ray"},
+      {"naïve", "naïve"},
+      {"be", "be"},
+      {"", ""},
+  };
+  for (auto [word, stem] : cases) CHECK_MESSAGE(porter2_stem(word) == stem, word);
+}
