@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "fusion/rank_fusion.h"
 #include "query/filter.h"
+#include "query/query_parser.h"
+#include "sparse/sparse_query.h"
 #include "text/utf8.h"
 
 namespace osprey {
@@ -209,9 +211,7 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
 
   std::vector<ScoredSlot> sparse_hits, dense_hits;
   if (use_sparse) {
-    std::vector<std::string> terms;
-    for (auto& token : analyzer_.analyze(request.text)) terms.push_back(std::move(token.term));
-    sparse_hits = sparse_.search(terms, stage_k, allowed_ptr);
+    sparse_hits = search_sparse(sparse_, analyzer_, parse_query(request.text), stage_k, allowed_ptr);
   }
   if (use_dense) {
     DenseQuery q{query_vector.data(), stage_k, allowed_ptr, request.ef, request.exact};

@@ -90,7 +90,8 @@ class Collection {
   std::vector<uint8_t> serialize() const;
   static Collection deserialize(const uint8_t* data, size_t size);
 
-  static constexpr uint32_t kFormatVersion = 1;
+  // 2: analyzer configuration (language, stemmer, stopwords, CJK mode) and positional postings.
+  static constexpr uint32_t kFormatVersion = 2;
 
  private:
   struct Prepared;

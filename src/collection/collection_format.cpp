@@ -1,4 +1,4 @@
-// The collection's byte format (version 1):
+// The collection's byte format (version 2; version 1 is refused with a clear error):
 //   magic "OSPREYDB" | u32 format version | u32 CRC-32C of the payload | u64 payload size | payload
 //   payload = analyzer config, dense options, documents, BM25 index, dense index (if any).
 // All integers little-endian. Readers reject other magics, newer versions, checksum mismatches and
@@ -41,10 +41,17 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
   ByteReader header(data, size, "collection header");
   header.raw(sizeof kMagic);
   const uint32_t version = header.u32();
-  if (version == 0 || version > kFormatVersion) {
+  if (version < kFormatVersion) {
     throw Error(ErrorCode::kUnsupportedFormat,
                 "collection format version " + std::to_string(version) +
-                    " is not supported: this build of Osprey reads versions 1 to " +
+                    " predates positional postings and configurable analyzers: this build of "
+                    "Osprey reads version " + std::to_string(kFormatVersion) +
+                    " (add the documents to a new collection)");
+  }
+  if (version > kFormatVersion) {
+    throw Error(ErrorCode::kUnsupportedFormat,
+                "collection format version " + std::to_string(version) +
+                    " is not supported: this build of Osprey reads version " +
                     std::to_string(kFormatVersion) + " (upgrade Osprey to open it)");
   }
   const uint32_t checksum = header.u32();
