@@ -24,6 +24,9 @@ CollectionOptions parse_options(const val& o) {
   if (!metric.empty()) options.dense.metric = parse_metric(metric);
   std::string index = get_string(o, "index", "options", false);
   if (!index.empty()) options.dense.kind = parse_index_kind(index);
+  std::string quantization = get_string(o, "quantization", "options", false);
+  if (!quantization.empty()) options.dense.quantization = parse_quantization(quantization);
+  options.dense.keep_float = get_bool(o, "keepFloat", "options", false);
   val hnsw = o["hnsw"];
   if (!hnsw.isUndefined()) {
     options.dense.hnsw.m = uint32_t(get_number(hnsw, "M", "options.hnsw", options.dense.hnsw.m));
@@ -195,6 +198,9 @@ class CollectionHandle {
       out.set("metric", std::string(metric_name(o.dense.metric)));
       out.set("index", std::string(o.dense.kind == IndexKind::kHnsw ? "hnsw" : "flat"));
       out.set("vectors", c_.vector_count());
+      out.set("quantization",
+              std::string(o.dense.quantization == Quantization::kInt8 ? "int8" : "none"));
+      out.set("keepFloat", o.dense.keep_float);
       out.set("formatVersion", Collection::kFormatVersion);
       return out;
     });

@@ -22,10 +22,7 @@ struct Collection::Prepared {
 
 void CollectionOptions::validate() const {
   bm25.validate();
-  dense.hnsw.validate();
-  if (dense.dimension > 65536) {
-    throw Error(ErrorCode::kInvalidArgument, "dimension must be at most 65536");
-  }
+  dense.validate();
 }
 
 SearchMode parse_search_mode(const std::string& name) {

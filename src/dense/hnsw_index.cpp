@@ -3,8 +3,15 @@
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <exception>
+
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
+#define OSPREY_HAS_THREADS 1
+#include <thread>
+#endif
 
 #include "core/error.h"
 #include "dense/distance.h"
@@ -12,129 +19,454 @@
 namespace osprey {
 namespace {
 
+using hnswlib::tableint;
+using Candidate = std::pair<float, tableint>;  // (distance, graph node)
+
 constexpr size_t kInitialCapacity = 1024;
-constexpr int kMaxLevel = 31;  // far above any level HNSW draws for 2^32 elements
+constexpr int kMaxLevel = 31;               // far above any level HNSW draws for 2^32 elements
+constexpr size_t kQuantizerSample = 16384;  // vectors the int8 ranges are fitted on
+constexpr size_t kParallelBatch = 4096;     // smaller batches are inserted on one thread
 
-float ip_distance(const void* a, const void* b, const void* dim) {
-  return 1.0f - dot(static_cast<const float*>(a), static_cast<const float*>(b),
-                    *static_cast<const size_t*>(dim));
+size_t code_bytes(size_t dimension) {
+  return (dimension + 3) / 4 * 4;
+}  // bias stays aligned
+
+// Everything a distance needs besides the two vectors; hnswlib passes a pointer to it.
+struct Kernel {
+  size_t dimension = 0;
+  size_t bias_offset = 0;  // int8: where the float bias follows the codes
+  float step2 = 1;         // int8: step^2
+  float offset_norm2 = 0;  // int8: |offset|^2
+};
+
+float read_bias(const char* element, size_t offset) {
+  float bias;
+  std::memcpy(&bias, element + offset, sizeof bias);
+  return bias;
 }
 
-float l2_distance(const void* a, const void* b, const void* dim) {
-  return l2_squared(static_cast<const float*>(a), static_cast<const float*>(b),
-                    *static_cast<const size_t*>(dim));
+// The four distances (lower is better), as function objects so that the query walk inlines them.
+struct FloatIp {
+  const Kernel* k;
+  float operator()(const char* a, const char* b) const {
+    return 1.0f -
+           dot(reinterpret_cast<const float*>(a), reinterpret_cast<const float*>(b), k->dimension);
+  }
+};
+struct FloatL2 {
+  const Kernel* k;
+  float operator()(const char* a, const char* b) const {
+    return l2_squared(reinterpret_cast<const float*>(a), reinterpret_cast<const float*>(b),
+                      k->dimension);
+  }
+};
+struct Int8Ip {
+  const Kernel* k;
+  float operator()(const char* a, const char* b) const {
+    const int32_t codes = dot_i8(reinterpret_cast<const int8_t*>(a),
+                                 reinterpret_cast<const int8_t*>(b), k->dimension);
+    return 1.0f - (k->offset_norm2 + read_bias(a, k->bias_offset) + read_bias(b, k->bias_offset) +
+                   k->step2 * float(codes));
+  }
+};
+struct Int8L2 {
+  const Kernel* k;
+  float operator()(const char* a, const char* b) const {
+    return k->step2 * float(l2_squared_i8(reinterpret_cast<const int8_t*>(a),
+                                          reinterpret_cast<const int8_t*>(b), k->dimension));
+  }
+};
+
+template <typename Distance>
+float hnswlib_distance(const void* a, const void* b, const void* kernel) {
+  return Distance{static_cast<const Kernel*>(kernel)}(static_cast<const char*>(a),
+                                                      static_cast<const char*>(b));
 }
+
+struct FartherFirst {
+  bool operator()(const Candidate& a, const Candidate& b) const { return a.first < b.first; }
+};
+using MaxHeap = std::priority_queue<Candidate, std::vector<Candidate>, FartherFirst>;
 
 }  // namespace
 
+// hnswlib's view of Osprey's vector encoding: float32 components, or int8 codes + a float bias.
 class HnswIndex::Space : public hnswlib::SpaceInterface<float> {
  public:
-  Space(Metric metric, size_t dimension)
-      : dimension_(dimension), fn_(metric == Metric::kL2 ? l2_distance : ip_distance) {}
-  size_t get_data_size() override { return dimension_ * sizeof(float); }
-  hnswlib::DISTFUNC<float> get_dist_func() override { return fn_; }
-  void* get_dist_func_param() override { return &dimension_; }
+  Space(const DenseOptions& options)
+      : metric_(options.metric), int8_(options.quantization == Quantization::kInt8) {
+    kernel_.dimension = options.dimension;
+    kernel_.bias_offset = code_bytes(options.dimension);
+    data_size_ = int8_ ? kernel_.bias_offset + sizeof(float) : options.dimension * sizeof(float);
+  }
+  size_t get_data_size() override { return data_size_; }
+  hnswlib::DISTFUNC<float> get_dist_func() override {
+    const bool l2 = metric_ == Metric::kL2;
+    if (int8_) return l2 ? hnswlib_distance<Int8L2> : hnswlib_distance<Int8Ip>;
+    return l2 ? hnswlib_distance<FloatL2> : hnswlib_distance<FloatIp>;
+  }
+  void* get_dist_func_param() override { return &kernel_; }
+
+  void set_quantizer(const ScalarQuantizer& q) {
+    quantizer_ = q;
+    kernel_.step2 = q.step() * q.step();
+    kernel_.offset_norm2 = q.offset_norm2();
+  }
+  const ScalarQuantizer& quantizer() const { return quantizer_; }
+
+  // Writes the stored form of a prepared vector into `out` (get_data_size() bytes).
+  void encode(const float* vector, char* out) const {
+    if (!int8_) {
+      std::memcpy(out, vector, data_size_);
+      return;
+    }
+    std::memset(out, 0, data_size_);
+    const float bias = quantizer_.encode(vector, reinterpret_cast<int8_t*>(out));
+    std::memcpy(out + kernel_.bias_offset, &bias, sizeof bias);
+  }
+  void restore_bias(char* element) const {
+    const float bias = quantizer_.bias(reinterpret_cast<const int8_t*>(element));
+    std::memcpy(element + kernel_.bias_offset, &bias, sizeof bias);
+  }
+
+  const Kernel& kernel() const { return kernel_; }
+  Metric metric() const { return metric_; }
+  bool int8() const { return int8_; }
 
  private:
-  size_t dimension_;
-  hnswlib::DISTFUNC<float> fn_;
+  Metric metric_;
+  bool int8_;
+  size_t data_size_;
+  Kernel kernel_;
+  ScalarQuantizer quantizer_;
+};
+
+// One query's walk over the graph: greedy descent through the upper layers, then a beam search
+// of width ef over layer 0. Nodes the filter rejects (or that are deleted) are still traversed,
+// so the walk crosses them to reach matching regions, but never enter the results.
+struct HnswIndex::Walk {
+  const hnswlib::HierarchicalNSW<float>& g;
+  const char* query;  // encoded like the stored elements
+  const Bitset* allowed;
+
+  template <typename Distance>
+  std::vector<Candidate> run(Distance distance, size_t ef) const {
+    tableint node = g.enterpoint_node_;
+    float best = distance(query, g.getDataByInternalId(node));
+    for (int level = g.maxlevel_; level > 0; --level) {
+      for (bool moved = true; moved;) {
+        moved = false;
+        const hnswlib::linklistsizeint* list = g.get_linklist(node, level);
+        const size_t n = g.getListCount(const_cast<hnswlib::linklistsizeint*>(list));
+        const tableint* neighbors = reinterpret_cast<const tableint*>(list + 1);
+        for (size_t j = 0; j < n; ++j) {
+          const float d = distance(query, g.getDataByInternalId(neighbors[j]));
+          if (d < best) {
+            best = d;
+            node = neighbors[j];
+            moved = true;
+          }
+        }
+      }
+    }
+    if (allowed || g.num_deleted_) return base_layer<true>(distance, node, best, ef);
+    return base_layer<false>(distance, node, best, ef);
+  }
+
+  bool accepts(tableint node) const {
+    if (g.isMarkedDeleted(node)) return false;
+    return !allowed || allowed->test(size_t(g.getExternalLabel(node)));
+  }
+
+  template <bool kCheck, typename Distance>
+  std::vector<Candidate> base_layer(Distance distance, tableint entry, float entry_distance,
+                                    size_t ef) const {
+    hnswlib::VisitedList* visited = g.visited_list_pool_->getFreeVisitedList();
+    hnswlib::vl_type* mark = visited->mass;
+    const hnswlib::vl_type tag = visited->curV;
+    MaxHeap results;
+    std::priority_queue<Candidate, std::vector<Candidate>, FartherFirst> frontier;  // -distance
+    float bound = std::numeric_limits<float>::max();
+    if (!kCheck || accepts(entry)) {
+      results.emplace(entry_distance, entry);
+      bound = entry_distance;
+    }
+    frontier.emplace(-entry_distance, entry);
+    mark[entry] = tag;
+    while (!frontier.empty()) {
+      const Candidate current = frontier.top();
+      if (-current.first > bound && (!kCheck || results.size() == ef)) break;
+      frontier.pop();
+      const hnswlib::linklistsizeint* list = g.get_linklist0(current.second);
+      const size_t n = g.getListCount(const_cast<hnswlib::linklistsizeint*>(list));
+      const tableint* neighbors = reinterpret_cast<const tableint*>(list + 1);
+      for (size_t j = 0; j < n; ++j) {
+        const tableint next = neighbors[j];
+        if (j + 1 < n) __builtin_prefetch(g.getDataByInternalId(neighbors[j + 1]));
+        if (mark[next] == tag) continue;
+        mark[next] = tag;
+        const float d = distance(query, g.getDataByInternalId(next));
+        if (results.size() < ef || d < bound) {
+          frontier.emplace(-d, next);
+          if (!kCheck || accepts(next)) {
+            results.emplace(d, next);
+            if (results.size() > ef) results.pop();
+            bound = results.top().first;
+          }
+        }
+      }
+    }
+    g.visited_list_pool_->releaseVisitedList(visited);
+    std::vector<Candidate> out;
+    out.reserve(results.size());
+    for (; !results.empty(); results.pop()) out.push_back(results.top());
+    return out;
+  }
 };
 
 HnswIndex::HnswIndex(DenseOptions options)
-    : VectorIndex(options), space_(std::make_unique<Space>(options.metric, options.dimension)) {
+    : VectorIndex(options), space_(std::make_unique<Space>(options)) {
   graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
       space_.get(), kInitialCapacity, options.hnsw.m, options.hnsw.ef_construction,
       options.hnsw.seed);
+  fitted_ = !quantized();
 }
 
 HnswIndex::~HnswIndex() = default;
 
+unsigned HnswIndex::build_threads() {
+#ifdef OSPREY_HAS_THREADS
+  return std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+#else
+  return 1;
+#endif
+}
+
 bool HnswIndex::contains(uint32_t slot) const {
+  if (!fitted_)
+    return std::find(pending_slots_.begin(), pending_slots_.end(), slot) != pending_slots_.end();
   auto it = graph_->label_lookup_.find(slot);
   return it != graph_->label_lookup_.end() && !graph_->isMarkedDeleted(it->second);
 }
 
-size_t HnswIndex::size() const { return graph_->cur_element_count - graph_->num_deleted_; }
-
-void HnswIndex::add(uint32_t slot, const float* vector) {
-  // A slot freed by a delete is reused in place: hnswlib relinks the node (its "update" path).
-  bool reuse = graph_->label_lookup_.count(slot) > 0;
-  if (!reuse && graph_->cur_element_count == graph_->max_elements_) {
-    graph_->resizeIndex(graph_->max_elements_ * 2);
-  }
-  graph_->addPoint(vector, slot);
+size_t HnswIndex::size() const {
+  return pending_slots_.size() + graph_->cur_element_count - graph_->num_deleted_;
 }
 
-void HnswIndex::remove(uint32_t slot) { graph_->markDelete(slot); }
+void HnswIndex::add(uint32_t slot, const float* vector) {
+  add_batch({slot}, {vector});
+}
 
-std::vector<ScoredSlot> HnswIndex::exact(const DenseQuery& query) const {
-  const auto& g = *graph_;
-  return exact_top_k(options_, query, [&](auto&& visit) {
-    for (hnswlib::tableint i = 0; i < g.cur_element_count; ++i) {
-      if (g.isMarkedDeleted(i)) continue;
-      visit(uint32_t(g.getExternalLabel(i)),
-            reinterpret_cast<const float*>(g.getDataByInternalId(i)));
+void HnswIndex::add_batch(const std::vector<uint32_t>& slots,
+                          const std::vector<const float*>& vectors) {
+  if (fitted_) return insert(slots, vectors);
+  const size_t dim = options_.dimension;
+  if (pending_slots_.size() + slots.size() < kQuantizerTrainCount) {
+    for (size_t i = 0; i < slots.size(); ++i) {
+      pending_slots_.push_back(slots[i]);
+      pending_vectors_.insert(pending_vectors_.end(), vectors[i], vectors[i] + dim);
     }
+    return;
+  }
+  // Enough vectors to fit the int8 ranges: fit on the first kQuantizerSample of them, then build
+  // the graph from the pending vectors and this batch.
+  std::vector<uint32_t> all_slots = pending_slots_;
+  std::vector<const float*> all_vectors;
+  for (size_t i = 0; i < pending_slots_.size(); ++i)
+    all_vectors.push_back(pending_vectors_.data() + i * dim);
+  all_slots.insert(all_slots.end(), slots.begin(), slots.end());
+  all_vectors.insert(all_vectors.end(), vectors.begin(), vectors.end());
+  fit_quantizer({all_vectors.begin(),
+                 all_vectors.begin() + long(std::min(all_vectors.size(), kQuantizerSample))});
+  insert(all_slots, all_vectors);
+  pending_slots_.clear();
+  pending_slots_.shrink_to_fit();
+  pending_vectors_.clear();
+  pending_vectors_.shrink_to_fit();
+}
+
+void HnswIndex::fit_quantizer(const std::vector<const float*>& sample) {
+  const size_t dim = options_.dimension;
+  std::vector<float> flat(sample.size() * dim);
+  for (size_t i = 0; i < sample.size(); ++i)
+    std::copy(sample[i], sample[i] + dim, flat.begin() + long(i * dim));
+  space_->set_quantizer(ScalarQuantizer::fit(flat.data(), sample.size(), dim));
+  fitted_ = true;
+}
+
+void HnswIndex::ensure_capacity(size_t elements) {
+  auto& g = *graph_;
+  if (elements > g.max_elements_) g.resizeIndex(std::max(elements, g.max_elements_ * 2));
+  if (options_.keep_float && quantized()) floats_.resize(g.max_elements_ * options_.dimension);
+}
+
+void HnswIndex::insert(const std::vector<uint32_t>& slots,
+                       const std::vector<const float*>& vectors) {
+  auto& g = *graph_;
+  size_t fresh = 0;
+  for (uint32_t slot : slots) fresh += g.label_lookup_.count(slot) ? 0 : 1;
+  ensure_capacity(g.cur_element_count + fresh);
+  const bool keep = options_.keep_float && quantized();
+  const size_t dim = options_.dimension;
+
+  auto insert_one = [&](size_t i, std::vector<char>& buffer) {
+    space_->encode(vectors[i], buffer.data());
+    // hnswlib reuses the node of a deleted slot in place (its update path relinks it).
+    const tableint node = g.addPoint(buffer.data(), slots[i], -1);
+    if (keep) std::copy(vectors[i], vectors[i] + dim, floats_.begin() + long(size_t(node) * dim));
+  };
+  std::vector<char> buffer(space_->get_data_size());
+  size_t next = 0;
+  // The first node goes in alone: hnswlib's concurrent inserts assume an entry point exists.
+  if (g.cur_element_count == 0 && !slots.empty()) insert_one(next++, buffer);
+
+  const unsigned threads = slots.size() - next >= kParallelBatch ? build_threads() : 1;
+  if (threads <= 1) {
+    for (; next < slots.size(); ++next) insert_one(next, buffer);
+    return;
+  }
+#ifdef OSPREY_HAS_THREADS
+  std::atomic<size_t> cursor{next};
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      std::vector<char> local(space_->get_data_size());
+      try {
+        for (size_t i; !failed && (i = cursor++) < slots.size();) insert_one(i, local);
+      } catch (...) {
+        if (!failed.exchange(true)) failure = std::current_exception();
+      }
+      (void)t;
+    });
+  }
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+#endif
+}
+
+void HnswIndex::remove(uint32_t slot) {
+  if (fitted_) return graph_->markDelete(slot);
+  auto it = std::find(pending_slots_.begin(), pending_slots_.end(), slot);
+  if (it == pending_slots_.end())
+    throw Error(ErrorCode::kInternal, "removing a slot without a vector");
+  const size_t i = size_t(it - pending_slots_.begin()), dim = options_.dimension;
+  pending_slots_.erase(it);
+  pending_vectors_.erase(pending_vectors_.begin() + long(i * dim),
+                         pending_vectors_.begin() + long((i + 1) * dim));
+}
+
+std::vector<ScoredSlot> HnswIndex::search_pending(const DenseQuery& query) const {
+  const size_t dim = options_.dimension;
+  return exact_top_k(options_, query, [&](auto&& visit) {
+    for (size_t i = 0; i < pending_slots_.size(); ++i)
+      visit(pending_slots_[i], pending_vectors_.data() + i * dim);
   });
 }
 
-std::vector<ScoredSlot> HnswIndex::approximate(const DenseQuery& query, size_t k,
-                                               uint32_t ef) const {
-  graph_->setEf(std::max<size_t>(ef, k));
-  auto heap = graph_->searchKnn(query.vector, k);
-  std::vector<ScoredSlot> hits;
-  hits.reserve(heap.size());
-  for (; !heap.empty(); heap.pop()) {
-    uint32_t slot = uint32_t(heap.top().second);
-    if (query.allowed && !query.allowed->test(slot)) continue;
-    hits.push_back({slot, score_from_distance(options_.metric, heap.top().first)});
-  }
-  std::sort(hits.begin(), hits.end(), better);
-  return hits;
-}
-
 std::vector<ScoredSlot> HnswIndex::search(const DenseQuery& query) const {
+  const auto& g = *graph_;
   const size_t n = size();
   if (query.k == 0 || n == 0) return {};
-  if (query.exact) return exact(query);
-  const uint32_t ef = query.ef ? query.ef : options_.hnsw.ef_search;
-  if (!query.allowed) return approximate(query, std::min(query.k, n), ef);
+  if (!fitted_) return search_pending(query);
+  const size_t k = std::min(query.k, n);
+  const size_t ef = std::max<size_t>(query.ef ? query.ef : options_.hnsw.ef_search, k);
+  const bool rescore = quantized() && options_.keep_float;
+  const size_t dim = options_.dimension;
 
-  // hnswlib 0.6.2 cannot filter inside the graph walk. A selective filter would starve the beam,
-  // so below 10% of the collection (or few matches) scan the matching set exactly; otherwise
-  // over-fetch in proportion to the filter's selectivity and fall back to the exact scan if the
-  // graph still returns too few matches.
-  size_t matching = 0;
-  for (hnswlib::tableint i = 0; i < graph_->cur_element_count; ++i) {
-    if (!graph_->isMarkedDeleted(i) && query.allowed->test(uint32_t(graph_->getExternalLabel(i)))) {
-      matching++;
-    }
+  std::vector<char> encoded(space_->get_data_size());
+  space_->encode(query.vector, encoded.data());
+  const Walk walk{g, encoded.data(), query.allowed};
+  const Kernel* kernel = &space_->kernel();
+  const bool l2 = options_.metric == Metric::kL2;
+  auto with_distance = [&](auto&& body) {
+    if (space_->int8()) return l2 ? body(Int8L2{kernel}) : body(Int8Ip{kernel});
+    return l2 ? body(FloatL2{kernel}) : body(FloatIp{kernel});
+  };
+
+  // A selective filter starves the beam: the walk would visit ~ef*M0/selectivity nodes. When
+  // scanning the matching set costs less than that, scan it exactly (recall 1, and cheaper).
+  bool scan = query.exact;
+  if (query.allowed && !scan) {
+    const size_t matching = query.allowed->count();
+    if (matching == 0) return {};
+    const double walk_cost = double(ef) * double(g.maxM0_) * double(n) / double(matching);
+    scan = matching <= k || double(matching) < walk_cost;
   }
-  if (matching == 0) return {};
-  if (matching * 10 < n || matching <= 2048) return exact(query);
-  size_t fetch = std::min(n, size_t(std::ceil(double(query.k) * double(n) / double(matching) * 1.5)) + 16);
-  auto hits = approximate(query, fetch, std::max<uint32_t>(ef, uint32_t(fetch)));
-  if (hits.size() < std::min(query.k, matching)) return exact(query);
-  hits.resize(std::min(hits.size(), query.k));
+
+  std::vector<Candidate> candidates;
+  if (scan) {
+    with_distance([&](auto distance) {
+      auto consider = [&](tableint node) {
+        if (walk.accepts(node))
+          candidates.emplace_back(distance(encoded.data(), g.getDataByInternalId(node)), node);
+      };
+      if (query.allowed) {
+        for (size_t slot = 0; slot < query.allowed->size(); ++slot) {
+          if (!query.allowed->test(slot)) continue;
+          auto it = g.label_lookup_.find(slot);
+          if (it != g.label_lookup_.end()) consider(it->second);
+        }
+      } else {
+        for (tableint node = 0; node < g.cur_element_count; ++node) consider(node);
+      }
+      return 0;
+    });
+  } else {
+    candidates = with_distance([&](auto distance) { return walk.run(distance, ef); });
+  }
+
+  std::vector<ScoredSlot> hits;
+  hits.reserve(candidates.size());
+  for (const Candidate& c : candidates) {
+    float d = c.first;
+    if (rescore)
+      d = distance_between(options_.metric, query.vector, floats_.data() + size_t(c.second) * dim,
+                           dim);
+    hits.push_back(
+        {uint32_t(g.getExternalLabel(c.second)), score_from_distance(options_.metric, d)});
+  }
+  keep_top_k(hits, k);
   return hits;
 }
 
+// Layout (after DenseOptions, which say float or int8):
+//   int8 only: u8 fitted, [quantizer if fitted], varint pending count, (varint slot, floats)*
+//   varint node count, varint top level, varint entry node, then per node: varint slot,
+//   varint level, u8 deleted, the vector (floats, or int8 codes [+ floats when kept]), and per
+//   level 0..level: varint link count, varint links.
 void HnswIndex::save(ByteWriter& out) const {
   const auto& g = *graph_;
+  const size_t dim = options_.dimension;
+  if (quantized()) {
+    out.u8(fitted_ ? 1 : 0);
+    if (fitted_) space_->quantizer().save(out);
+    out.varint(pending_slots_.size());
+    for (size_t i = 0; i < pending_slots_.size(); ++i) {
+      out.varint(pending_slots_[i]);
+      out.floats(pending_vectors_.data() + i * dim, dim);
+    }
+  }
   const size_t count = g.cur_element_count;
   out.varint(count);
   out.varint(count ? uint64_t(g.maxlevel_) : 0);
   out.varint(count ? uint64_t(g.enterpoint_node_) : 0);
-  for (hnswlib::tableint i = 0; i < count; ++i) {
+  for (tableint i = 0; i < count; ++i) {
     out.varint(g.getExternalLabel(i));
     const int level = g.element_levels_[i];
     out.varint(uint64_t(level));
     out.u8(g.isMarkedDeleted(i) ? 1 : 0);
-    out.floats(reinterpret_cast<const float*>(g.getDataByInternalId(i)), options_.dimension);
+    if (quantized()) {
+      out.raw(g.getDataByInternalId(i), dim);
+      if (options_.keep_float) out.floats(floats_.data() + size_t(i) * dim, dim);
+    } else {
+      out.floats(reinterpret_cast<const float*>(g.getDataByInternalId(i)), dim);
+    }
     for (int l = 0; l <= level; ++l) {
       const hnswlib::linklistsizeint* list = l == 0 ? g.get_linklist0(i) : g.get_linklist(i, l);
       const unsigned short n = g.getListCount(const_cast<hnswlib::linklistsizeint*>(list));
-      const auto* neighbors = reinterpret_cast<const hnswlib::tableint*>(list + 1);
+      const auto* neighbors = reinterpret_cast<const tableint*>(list + 1);
       out.varint(n);
       for (unsigned short j = 0; j < n; ++j) out.varint(neighbors[j]);
     }
@@ -145,26 +477,46 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const DenseOptions& options, ByteRead
                                            size_t slot_limit) {
   auto index = std::make_unique<HnswIndex>(options);
   auto& g = *index->graph_;
-  const size_t count = in.count(3 + 4 * size_t(options.dimension));
+  const size_t dim = options.dimension;
+  const bool int8 = index->quantized(), keep = int8 && options.keep_float;
+  if (int8) {
+    const uint8_t fitted = in.u8();
+    if (fitted > 1) in.fail("bad quantizer flag");
+    if (fitted) index->space_->set_quantizer(ScalarQuantizer::load(in, dim));
+    index->fitted_ = fitted != 0;
+    const size_t pending = in.count(1 + 4 * dim);
+    if (fitted && pending) in.fail("pending vectors in a fitted int8 index");
+    if (pending > slot_limit) in.fail("more vectors than document slots");
+    index->pending_vectors_.resize(pending * dim);
+    for (size_t i = 0; i < pending; ++i) {
+      const uint64_t slot = in.varint();
+      if (slot >= slot_limit || index->contains(uint32_t(slot))) in.fail("bad or repeated slot");
+      index->pending_slots_.push_back(uint32_t(slot));
+      in.floats(index->pending_vectors_.data() + i * dim, dim);
+    }
+  }
+  const size_t vector_bytes = int8 ? dim + (keep ? 4 * dim : 0) : 4 * dim;
+  const size_t count = in.count(3 + vector_bytes);
   const uint64_t max_level = in.varint();
   const uint64_t entry = in.varint();
   if (count > slot_limit) in.fail("more vectors than document slots");
+  if (count > 0 && !index->fitted_) in.fail("graph nodes in an int8 index without a quantizer");
   if (count > 0 && (max_level > kMaxLevel || entry >= count)) in.fail("bad entry point");
-  if (count > g.max_elements_) g.resizeIndex(count);
+  index->ensure_capacity(count);
 
   auto read_links = [&](hnswlib::linklistsizeint* list, size_t max_links) {
     size_t n = in.varint();
     if (n > max_links) in.fail("a node has more links than M allows");
     g.setListCount(list, static_cast<unsigned short>(n));
-    auto* neighbors = reinterpret_cast<hnswlib::tableint*>(list + 1);
+    auto* neighbors = reinterpret_cast<tableint*>(list + 1);
     for (size_t j = 0; j < n; ++j) {
       uint64_t id = in.varint();
       if (id >= count) in.fail("a link points outside the graph");
-      neighbors[j] = hnswlib::tableint(id);
+      neighbors[j] = tableint(id);
     }
   };
 
-  for (hnswlib::tableint i = 0; i < count; ++i) {
+  for (tableint i = 0; i < count; ++i) {
     const uint64_t label = in.varint();
     const uint64_t level = in.varint();
     const bool deleted = in.u8() != 0;
@@ -181,15 +533,26 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const DenseOptions& options, ByteRead
     g.cur_element_count = i + 1;  // from here the graph owns (and frees) this node's lists
     g.setExternalLabel(i, label);
     g.label_lookup_[label] = i;
-    in.floats(reinterpret_cast<float*>(g.getDataByInternalId(i)), options.dimension);
+    char* data = g.getDataByInternalId(i);
+    if (int8) {
+      std::memcpy(data, in.raw(dim), dim);
+      index->space_->restore_bias(data);
+      if (keep) in.floats(index->floats_.data() + size_t(i) * dim, dim);
+    } else {
+      in.floats(reinterpret_cast<float*>(data), dim);
+    }
     read_links(g.get_linklist0(i), g.maxM0_);
     for (uint64_t l = 1; l <= level; ++l) read_links(g.get_linklist(i, int(l)), g.maxM_);
     if (deleted) g.markDeletedInternal(i);
   }
   if (count > 0) {
-    if (uint64_t(g.element_levels_[entry]) != max_level) in.fail("entry point not on the top level");
-    g.enterpoint_node_ = hnswlib::tableint(entry);
+    if (uint64_t(g.element_levels_[entry]) != max_level)
+      in.fail("entry point not on the top level");
+    g.enterpoint_node_ = tableint(entry);
     g.maxlevel_ = int(max_level);
+  }
+  for (uint32_t slot : index->pending_slots_) {
+    if (g.label_lookup_.count(slot)) in.fail("a slot both pending and in the graph");
   }
   return index;
 }

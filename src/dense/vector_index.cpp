@@ -12,6 +12,13 @@ IndexKind parse_index_kind(const std::string& name) {
   throw Error(ErrorCode::kInvalidArgument, "unknown index '" + name + "': use 'hnsw' or 'flat'");
 }
 
+Quantization parse_quantization(const std::string& name) {
+  if (name == "none" || name.empty()) return Quantization::kNone;
+  if (name == "int8") return Quantization::kInt8;
+  throw Error(ErrorCode::kInvalidArgument,
+              "unknown quantization '" + name + "': use 'none' or 'int8'");
+}
+
 void HnswParams::validate() const {
   if (m < 2 || m > 128) throw Error(ErrorCode::kInvalidArgument, "hnsw.M must be in [2, 128]");
   if (ef_construction < 1 || ef_construction > 4096) {
@@ -19,6 +26,15 @@ void HnswParams::validate() const {
   }
   if (ef_search < 1 || ef_search > 65536) {
     throw Error(ErrorCode::kInvalidArgument, "hnsw.efSearch must be in [1, 65536]");
+  }
+}
+
+void DenseOptions::validate() const {
+  hnsw.validate();
+  if (dimension > 65536)
+    throw Error(ErrorCode::kInvalidArgument, "dimension must be at most 65536");
+  if (quantization != Quantization::kNone && kind != IndexKind::kHnsw) {
+    throw Error(ErrorCode::kInvalidArgument, "quantization 'int8' needs index 'hnsw'");
   }
 }
 
@@ -30,22 +46,29 @@ void DenseOptions::save(ByteWriter& out) const {
   out.u32(hnsw.ef_construction);
   out.u32(hnsw.ef_search);
   out.u32(hnsw.seed);
+  out.u8(uint8_t(quantization));
+  out.u8(keep_float ? 1 : 0);
 }
 
 DenseOptions DenseOptions::load(ByteReader& in) {
   DenseOptions o;
   o.dimension = in.u32();
   uint8_t metric = in.u8(), kind = in.u8();
-  if (metric > uint8_t(Metric::kL2) || kind > uint8_t(IndexKind::kFlat)) in.fail("unknown metric or index");
+  if (metric > uint8_t(Metric::kL2) || kind > uint8_t(IndexKind::kFlat))
+    in.fail("unknown metric or index");
   o.metric = Metric(metric);
   o.kind = IndexKind(kind);
   o.hnsw.m = in.u32();
   o.hnsw.ef_construction = in.u32();
   o.hnsw.ef_search = in.u32();
   o.hnsw.seed = in.u32();
-  if (o.dimension > 65536) in.fail("dimension out of range");
+  const uint8_t quantization = in.u8(), keep_float = in.u8();
+  if (quantization > uint8_t(Quantization::kInt8) || keep_float > 1)
+    in.fail("unknown quantization");
+  o.quantization = Quantization(quantization);
+  o.keep_float = keep_float != 0;
   try {
-    o.hnsw.validate();
+    o.validate();
   } catch (const Error& e) {
     in.fail(e.what());
   }

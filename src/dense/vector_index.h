@@ -18,6 +18,11 @@ enum class IndexKind : uint8_t { kHnsw = 0, kFlat = 1 };
 
 IndexKind parse_index_kind(const std::string& name);  // "hnsw" | "flat"
 
+// How the HNSW index stores vectors: float32, or int8 codes (4x smaller; see scalar_quantizer.h).
+enum class Quantization : uint8_t { kNone = 0, kInt8 = 1 };
+
+Quantization parse_quantization(const std::string& name);  // "none" | "int8"
+
 struct HnswParams {
   uint32_t m = 16;                 // graph degree: 16 suits 100-1000 dimensions (hnswlib default)
   uint32_t ef_construction = 200;  // build beam width: recall > 0.95 at ef_search 64
@@ -32,7 +37,11 @@ struct DenseOptions {
   Metric metric = Metric::kCosine;
   IndexKind kind = IndexKind::kHnsw;
   HnswParams hnsw;
+  Quantization quantization = Quantization::kNone;
+  // With int8 codes: also keep the float vectors, to re-score the graph's candidates exactly.
+  bool keep_float = false;
 
+  void validate() const;
   void save(ByteWriter& out) const;
   static DenseOptions load(ByteReader& in);
 };
@@ -50,7 +59,12 @@ class VectorIndex {
   virtual ~VectorIndex() = default;
 
   virtual void add(uint32_t slot, const float* vector) = 0;  // slot must be free
-  virtual void remove(uint32_t slot) = 0;                    // slot must hold a vector
+  // Adds many vectors at once (slots free and distinct); an index may build in parallel.
+  virtual void add_batch(const std::vector<uint32_t>& slots,
+                         const std::vector<const float*>& vectors) {
+    for (size_t i = 0; i < slots.size(); ++i) add(slots[i], vectors[i]);
+  }
+  virtual void remove(uint32_t slot) = 0;  // slot must hold a vector
   virtual bool contains(uint32_t slot) const = 0;
   virtual size_t size() const = 0;
   virtual std::vector<ScoredSlot> search(const DenseQuery& query) const = 0;
