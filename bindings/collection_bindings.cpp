@@ -5,6 +5,9 @@
 #include "collection/collection.h"
 #include "errors.h"
 #include "query/highlight.h"
+#include "query/query_parser.h"
+#include "query/snippet.h"
+#include "sparse/sparse_query.h"
 
 namespace osprey::bindings {
 namespace {
@@ -44,6 +47,20 @@ CollectionOptions parse_options(const val& o) {
     options.bm25.field_weights[kBody] =
         float(get_number(bm25, "bodyWeight", "options.bm25", options.bm25.field_weights[kBody]));
   }
+  val analyzer = o["analyzer"];
+  if (!analyzer.isUndefined()) {
+    if (analyzer.typeOf().as<std::string>() != "object" || analyzer.isNull()) {
+      type_error("options.analyzer", "an object {language, stemmer, stopwords, cjk}");
+    }
+    AnalyzerConfig& a = options.analyzer;
+    const std::string language = get_string(analyzer, "language", "options.analyzer", false);
+    if (!language.empty()) a.language = parse_language(language);
+    a.stemmer = get_bool(analyzer, "stemmer", "options.analyzer", a.stemmer);
+    a.stopwords = get_bool(analyzer, "stopwords", "options.analyzer", a.stopwords);
+    a.lowercase = get_bool(analyzer, "lowercase", "options.analyzer", a.lowercase);
+    const std::string cjk = get_string(analyzer, "cjk", "options.analyzer", false);
+    if (!cjk.empty()) a.cjk = parse_cjk_mode(cjk);
+  }
   options.validate();
   return options;
 }
@@ -70,28 +87,51 @@ std::vector<DocumentInput> parse_documents(const val& docs) {
   return out;
 }
 
-val hit_to_js(const Collection& c, const SearchHit& hit, const std::vector<std::string>* terms) {
+// What a hit carries besides id and scores (search options highlight, snippet, documents).
+struct HitOptions {
+  const std::vector<std::string>* terms = nullptr;  // highlight: spans of these terms
+  const std::vector<std::string>* snippet_terms = nullptr;  // snippet: best passage for these
+  size_t snippet_chars = 200;
+  bool documents = true;  // title, body and metadata
+};
+
+val spans_to_js(const std::vector<Span>& spans) {
+  val list = val::array();
+  for (const Span& s : spans) {
+    val pair = val::array();
+    pair.call<void>("push", s.start, s.end);
+    list.call<void>("push", pair);
+  }
+  return list;
+}
+
+val hit_to_js(const Collection& c, const SearchHit& hit, const HitOptions& options) {
   const StoredDocument& doc = c.document(hit.slot);
+  const std::vector<std::string>* terms = options.terms;
   val out = val::object();
   out.set("id", doc.id);
   out.set("score", hit.score);
-  out.set("title", doc.title);
-  out.set("body", doc.body);
-  out.set("metadataJson", doc.metadata.dump());
+  if (options.documents) {
+    out.set("title", doc.title);
+    out.set("body", doc.body);
+    out.set("metadataJson", doc.metadata.dump());
+  } else {
+    out.set("metadataJson", std::string("{}"));
+  }
+  if (options.snippet_terms) {
+    // The body's best passage; the title when the body has no text.
+    const std::string& text = doc.body.empty() ? doc.title : doc.body;
+    Snippet snippet = make_snippet(c.analyzer(), text, *options.snippet_terms, options.snippet_chars);
+    val js = val::object();
+    js.set("text", snippet.text);
+    js.set("highlights", spans_to_js(snippet.highlights));
+    out.set("snippet", js);
+  }
   if (hit.sparse_score) out.set("sparseScore", *hit.sparse_score);
   if (hit.dense_score) out.set("denseScore", *hit.dense_score);
   if (hit.sparse_rank) out.set("sparseRank", *hit.sparse_rank);
   if (hit.dense_rank) out.set("denseRank", *hit.dense_rank);
   if (terms) {
-    auto spans_to_js = [](const std::vector<Span>& spans) {
-      val list = val::array();
-      for (const Span& s : spans) {
-        val pair = val::array();
-        pair.call<void>("push", s.start, s.end);
-        list.call<void>("push", pair);
-      }
-      return list;
-    };
     val highlights = val::object();
     highlights.set("title", spans_to_js(match_spans(c.analyzer(), doc.title, *terms)));
     highlights.set("body", spans_to_js(match_spans(c.analyzer(), doc.body, *terms)));
@@ -155,14 +195,29 @@ class CollectionHandle {
       }
       r.candidates = size_t(candidates);
       const bool highlight = get_bool(request, "highlight", "options", false);
+      // snippet: true, or {maxChars}: the best passage of each hit with the query's terms marked.
+      val snippet = request["snippet"];
+      HitOptions hit_options;
+      bool want_snippet = false;
+      if (snippet.isTrue()) {
+        want_snippet = true;
+      } else if (!snippet.isUndefined() && !snippet.isNull() && !snippet.isFalse()) {
+        if (snippet.typeOf().as<std::string>() != "object") type_error("options.snippet", "a boolean or {maxChars}");
+        want_snippet = true;
+        double chars = get_number(snippet, "maxChars", "options.snippet", 200);
+        if (!(chars >= 1 && chars <= 100000)) type_error("options.snippet.maxChars", "a number in [1, 100000]");
+        hit_options.snippet_chars = size_t(chars);
+      }
+      // documents: false leaves title, body and metadata out (ids and scores only: cheaper).
+      hit_options.documents = get_bool(request, "documents", "options", true);
 
       auto hits = c_.search(r);
       std::vector<std::string> terms;
-      if (highlight) {
-        for (auto& t : c_.analyzer().analyze(r.text)) terms.push_back(std::move(t.term));
-      }
+      if (highlight || want_snippet) terms = matched_terms(c_.analyzer(), parse_query(r.text));
+      if (highlight) hit_options.terms = &terms;
+      if (want_snippet) hit_options.snippet_terms = &terms;
       val out = val::array();
-      for (const auto& hit : hits) out.call<void>("push", hit_to_js(c_, hit, highlight ? &terms : nullptr));
+      for (const auto& hit : hits) out.call<void>("push", hit_to_js(c_, hit, hit_options));
       return out;
     });
   }
@@ -202,6 +257,13 @@ class CollectionHandle {
               std::string(o.dense.quantization == Quantization::kInt8 ? "int8" : "none"));
       out.set("keepFloat", o.dense.keep_float);
       out.set("formatVersion", Collection::kFormatVersion);
+      val analyzer = val::object();
+      analyzer.set("language", std::string(language_name(o.analyzer.language)));
+      analyzer.set("stemmer", o.analyzer.stemmer);
+      analyzer.set("stopwords", o.analyzer.stopwords);
+      analyzer.set("lowercase", o.analyzer.lowercase);
+      analyzer.set("cjk", std::string(cjk_mode_name(o.analyzer.cjk)));
+      out.set("analyzer", analyzer);
       return out;
     });
   }
