@@ -10,6 +10,7 @@
 
 #include "analysis/analyzer.h"
 #include "dense/vector_index.h"
+#include "ingest/document_index.h"
 #include "sparse/bm25_index.h"
 #include "store/document_store.h"
 
@@ -86,6 +87,14 @@ class Collection {
   const CollectionOptions& options() const { return options_; }
   const Analyzer& analyzer() const { return analyzer_; }
 
+  // One change made of metadata replacements, deletions and additions (in that order), all
+  // validated before anything changes: an error leaves the collection as it was. Ingestion uses it.
+  void apply_batch(const std::vector<std::pair<std::string, std::string>>& metadata_updates,
+                   const std::vector<std::string>& remove_ids, std::vector<DocumentInput> add);
+  // Source documents ingested by src/ingest and the passages (documents here) they became.
+  const DocumentIndex& ingested() const { return ingested_; }
+  DocumentIndex& ingested() { return ingested_; }
+
   // One self-contained, versioned, checksummed buffer; load() checks everything it reads.
   std::vector<uint8_t> serialize() const;
   static Collection deserialize(const uint8_t* data, size_t size);
@@ -105,6 +114,7 @@ class Collection {
   DocumentStore store_;
   Bm25Index sparse_;
   std::unique_ptr<VectorIndex> dense_;
+  DocumentIndex ingested_;
 };
 
 }  // namespace osprey

@@ -13,6 +13,8 @@ namespace osprey {
 namespace {
 constexpr char kMagic[8] = {'O', 'S', 'P', 'R', 'E', 'Y', 'D', 'B'};
 constexpr size_t kHeaderSize = 8 + 4 + 4 + 8;
+// Optional last section: the ingested documents' passage map (only when there is one).
+constexpr uint32_t kIngestSectionTag = 0x54534E49;  // "INST"
 }  // namespace
 
 std::vector<uint8_t> Collection::serialize() const {
@@ -22,6 +24,10 @@ std::vector<uint8_t> Collection::serialize() const {
   store_.save(payload);
   sparse_.save(payload);
   if (dense_) dense_->save(payload);
+  if (!ingested_.empty()) {
+    payload.u32(kIngestSectionTag);
+    ingested_.save(payload);
+  }
 
   ByteWriter out;
   out.raw(kMagic, sizeof kMagic);
@@ -84,6 +90,10 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
     for (uint32_t slot = 0; slot < c.store_.slot_count(); ++slot) {
       if (c.store_.live(slot) != c.dense_->contains(slot)) in.fail("vectors and documents disagree");
     }
+  }
+  if (!in.done()) {
+    if (in.u32() != kIngestSectionTag) in.fail("unknown section");
+    c.ingested_ = DocumentIndex::load(in);
   }
   if (!in.done()) in.fail("unexpected bytes after the last section");
   return c;

@@ -1,0 +1,43 @@
+// Collection::apply_batch: the all-or-nothing change that ingestion makes (passages whose
+// content changed are replaced, moved ones get new offsets in their metadata).
+#include <unordered_set>
+#include <utility>
+
+#include "collection/collection.h"
+#include "core/error.h"
+
+namespace osprey {
+
+void Collection::apply_batch(
+    const std::vector<std::pair<std::string, std::string>>& metadata_updates,
+    const std::vector<std::string>& remove_ids, std::vector<DocumentInput> add) {
+  // Validate everything first.
+  std::vector<uint32_t> remove_slots;
+  std::unordered_set<uint32_t> removing;
+  for (const auto& id : remove_ids) {
+    auto slot = store_.find(id);
+    if (!slot) throw Error(ErrorCode::kUnknownId, "no document with id '" + id + "'");
+    if (removing.insert(*slot).second) remove_slots.push_back(*slot);
+  }
+  std::vector<std::pair<uint32_t, nlohmann::json>> metadata;
+  metadata.reserve(metadata_updates.size());
+  for (const auto& [id, text] : metadata_updates) {
+    auto slot = store_.find(id);
+    if (!slot) throw Error(ErrorCode::kUnknownId, "no document with id '" + id + "'");
+    if (removing.count(*slot)) {
+      throw Error(ErrorCode::kInvalidArgument, "document '" + id + "' is both updated and deleted");
+    }
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+      throw Error(ErrorCode::kInvalidJson, "document '" + id + "' metadata must be a JSON object");
+    }
+    metadata.emplace_back(*slot, std::move(json));
+  }
+  // Then change. add() validates its whole batch before it changes anything, so it goes first;
+  // what follows cannot fail (the slots found above are still those documents').
+  this->add(std::move(add));
+  for (auto& [slot, json] : metadata) store_.set_metadata(slot, std::move(json));
+  for (uint32_t slot : remove_slots) erase(slot);
+}
+
+}  // namespace osprey
