@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "collection/change_journal.h"
 #include "core/error.h"
 #include "fusion/rank_fusion.h"
 #include "query/filter.h"
@@ -125,16 +126,22 @@ void Collection::erase(uint32_t slot) {
 }
 
 void Collection::add(std::vector<DocumentInput> docs) {
+  std::optional<std::vector<DocumentInput>> original;
+  if (journal_) original = docs;  // prepare() moves the fields out
   auto prepared = prepare(docs, /*allow_existing=*/false);
   for (auto& p : prepared) insert(p);
+  if (journal_) journal_->record_upsert(*original);
 }
 
 void Collection::upsert(std::vector<DocumentInput> docs) {
+  std::optional<std::vector<DocumentInput>> original;
+  if (journal_) original = docs;
   auto prepared = prepare(docs, /*allow_existing=*/true);
   for (auto& p : prepared) {
     if (p.replaces) erase(*p.replaces);
     insert(p);
   }
+  if (journal_) journal_->record_upsert(*original);
 }
 
 void Collection::remove(const std::vector<std::string>& ids) {
@@ -146,6 +153,7 @@ void Collection::remove(const std::vector<std::string>& ids) {
     if (seen.insert(*slot).second) slots.push_back(*slot);
   }
   for (uint32_t slot : slots) erase(slot);
+  if (journal_) journal_->record_remove(ids);
 }
 
 const StoredDocument* Collection::find(const std::string& id) const {

@@ -16,6 +16,8 @@
 
 namespace osprey {
 
+class ChangeJournal;
+
 struct CollectionOptions {
   DenseOptions dense;  // dense.dimension == 0: no dense index
   Bm25Params bm25;
@@ -80,6 +82,20 @@ class Collection {
 
   std::vector<SearchHit> search(const SearchRequest& request) const;
 
+  // Change journaling for incremental saves (see change_journal.h); off until enabled.
+  void set_journaling(bool enabled);
+  // True when the changes since the last save are not all in the journal (it overflowed, or
+  // journaling was off, or nothing was saved yet): the next save must be a full snapshot.
+  bool journal_incomplete() const;
+  size_t journal_operations() const;
+  // The changes since the last save, as one record; clears the journal. Fails when incomplete.
+  std::vector<uint8_t> take_journal();
+  // Call after saving a full snapshot (serialize()): the journal starts again from it.
+  void snapshot_saved();
+  // Replays a record written by take_journal() (also another writer's): upserts and deletes, last
+  // writer wins. Not journaled itself.
+  void apply_journal(const uint8_t* data, size_t size);
+
   const StoredDocument* find(const std::string& id) const;
   const StoredDocument& document(uint32_t slot) const { return store_.at(slot); }
   size_t size() const { return store_.size(); }
@@ -114,6 +130,8 @@ class Collection {
   DocumentStore store_;
   Bm25Index sparse_;
   std::unique_ptr<VectorIndex> dense_;
+  std::unique_ptr<ChangeJournal> journal_;
+  bool journal_incomplete_ = true;  // nothing journaled yet: a fresh collection needs a snapshot
   DocumentIndex ingested_;
 };
 
