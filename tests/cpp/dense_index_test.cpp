@@ -179,8 +179,9 @@ TEST_CASE("HNSW recall@10 >= 0.95 against exact search (float, int8, int8 + re-s
 
 TEST_CASE("quantized and float results agree on the top hit for well-separated data") {
   for (Metric metric : {Metric::kCosine, Metric::kL2}) {
-    // 2000 points in 400 tight, far-apart clusters; each query is a stored point plus tiny noise.
-    const DataSet d = clustered(metric, 2000, 0, 64, 400, 0.05f, 5);
+    // 2000 points in 400 far-apart clusters (neighbours within a cluster at cosine ~0.96, far
+    // beyond int8 noise of ~0.002); each query is a stored point plus tiny noise.
+    const DataSet d = clustered(metric, 2000, 0, 64, 400, 0.2f, 5);
     auto floats = build(hnsw_options(metric, 64), d);
     auto codes = build(hnsw_options(metric, 64, Quantization::kInt8, false), d);
     std::mt19937 rng(9);
@@ -191,10 +192,7 @@ TEST_CASE("quantized and float results agree on the top hit for well-separated d
       q = prepare_vector(metric, 64, q.data(), 64, "query");
       DenseQuery query{q.data(), 1, nullptr, 0, false};
       auto a = floats->search(query), b = codes->search(query);
-      CAPTURE(metric_name(metric));
-      CAPTURE(a[0].score);
-      CAPTURE(b[0].score);
-      CAPTURE(codes->search(DenseQuery{q.data(), 1, nullptr, 0, true})[0].slot);
+      CAPTURE(std::string(metric_name(metric)));
       REQUIRE(a.size() == 1);
       REQUIRE(b.size() == 1);
       CHECK(a[0].slot == i);
