@@ -8,6 +8,7 @@
 #include "collection/collection.h"
 #include "core/checksum.h"
 #include "core/error.h"
+#include "rerank/rerank_state.h"
 
 namespace osprey {
 namespace {
@@ -15,6 +16,8 @@ constexpr char kMagic[8] = {'O', 'S', 'P', 'R', 'E', 'Y', 'D', 'B'};
 constexpr size_t kHeaderSize = 8 + 4 + 4 + 8;
 // Optional last section: the ingested documents' passage map (only when there is one).
 constexpr uint32_t kIngestSectionTag = 0x54534E49;  // "INST"
+// Optional section (version 3), before any other optional section: the rerank state.
+constexpr uint32_t kRerankSectionTag = 0x4B4E5252;  // "RRNK"
 }  // namespace
 
 std::vector<uint8_t> Collection::serialize() const {
@@ -27,6 +30,10 @@ std::vector<uint8_t> Collection::serialize() const {
   if (!ingested_.empty()) {
     payload.u32(kIngestSectionTag);
     ingested_.save(payload);
+  }
+  if (rerank_->tokens.size() || rerank_->feedback.size() || rerank_->ranker) {
+    payload.u32(kRerankSectionTag);
+    rerank_->save(payload);
   }
 
   ByteWriter out;
@@ -47,17 +54,17 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
   ByteReader header(data, size, "collection header");
   header.raw(sizeof kMagic);
   const uint32_t version = header.u32();
-  if (version < kFormatVersion) {
+  if (version < 2) {
     throw Error(ErrorCode::kUnsupportedFormat,
                 "collection format version " + std::to_string(version) +
                     " predates positional postings and configurable analyzers: this build of "
-                    "Osprey reads version " + std::to_string(kFormatVersion) +
+                    "Osprey reads versions 2 to " + std::to_string(kFormatVersion) +
                     " (add the documents to a new collection)");
   }
   if (version > kFormatVersion) {
     throw Error(ErrorCode::kUnsupportedFormat,
                 "collection format version " + std::to_string(version) +
-                    " is not supported: this build of Osprey reads version " +
+                    " is not supported: this build of Osprey reads versions 2 to " +
                     std::to_string(kFormatVersion) + " (upgrade Osprey to open it)");
   }
   const uint32_t checksum = header.u32();
@@ -89,6 +96,13 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
     c.dense_ = load_vector_index(options.dense, in, c.store_.slot_count());
     for (uint32_t slot = 0; slot < c.store_.slot_count(); ++slot) {
       if (c.store_.live(slot) != c.dense_->contains(slot)) in.fail("vectors and documents disagree");
+    }
+  }
+  if (!in.done()) {
+    ByteReader peek = in;
+    if (peek.u32() == kRerankSectionTag) {
+      in.u32();
+      c.rerank_ = std::make_unique<RerankState>(RerankState::load(in));
     }
   }
   if (!in.done()) {

@@ -1,0 +1,265 @@
+#include "rerank/late_interaction.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "dense/distance.h"
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
+namespace osprey {
+
+void TokenMatrix::save(ByteWriter& out) const {
+  out.varint(count);
+  out.varint(dim);
+  out.raw(codes.data(), codes.size());
+  out.floats(scales.data(), scales.size());
+}
+
+TokenMatrix TokenMatrix::load(ByteReader& in) {
+  TokenMatrix m;
+  const uint64_t count = in.varint();
+  const uint64_t dim = in.varint();
+  if (count > LateInteractionLimits::kMaxTokens || dim == 0 ||
+      dim > LateInteractionLimits::kMaxDim) {
+    in.fail("token matrix shape");
+  }
+  m.count = uint32_t(count);
+  m.dim = uint32_t(dim);
+  m.stride = (m.dim + 15) / 16 * 16;
+  const size_t bytes = size_t(m.count) * m.stride;
+  const uint8_t* codes = in.raw(bytes);
+  m.codes.assign(reinterpret_cast<const int8_t*>(codes),
+                 reinterpret_cast<const int8_t*>(codes) + bytes);
+  m.scales.resize(m.count);
+  in.floats(m.scales.data(), m.count);
+  for (size_t i = 0; i < m.count; ++i) {
+    for (size_t d = m.dim; d < m.stride; ++d) {
+      if (m.codes[i * m.stride + d] != 0) in.fail("token matrix padding");
+    }
+    if (!std::isfinite(m.scales[i]) || m.scales[i] < 0) in.fail("token scale");
+  }
+  return m;
+}
+
+TokenMatrix quantize_tokens(const float* data, size_t count, size_t dim, bool normalize,
+                            const std::string& what) {
+  if (dim == 0)
+    throw Error(ErrorCode::kInvalidArgument, what + ": token vectors need a dimension > 0");
+  if (count > LateInteractionLimits::kMaxTokens || dim > LateInteractionLimits::kMaxDim) {
+    throw Error(ErrorCode::kLimitExceeded,
+                what + ": at most " + std::to_string(LateInteractionLimits::kMaxTokens) +
+                    " tokens of at most " + std::to_string(LateInteractionLimits::kMaxDim) +
+                    " dimensions");
+  }
+  TokenMatrix m;
+  m.count = uint32_t(count);
+  m.dim = uint32_t(dim);
+  m.stride = uint32_t((dim + 15) / 16 * 16);
+  m.codes.assign(count * m.stride, 0);
+  m.scales.assign(count, 0.0f);
+  for (size_t i = 0; i < count; ++i) {
+    const float* v = data + i * dim;
+    double norm = 0;
+    float max_abs = 0;
+    for (size_t d = 0; d < dim; ++d) {
+      if (!std::isfinite(v[d])) {
+        throw Error(ErrorCode::kInvalidVector,
+                    what + ": token " + std::to_string(i) + " has a NaN or infinite component");
+      }
+      norm += double(v[d]) * v[d];
+      max_abs = std::max(max_abs, std::fabs(v[d]));
+    }
+    norm = std::sqrt(norm);
+    if (max_abs == 0) continue;
+    const double unit = normalize ? 1.0 / norm : 1.0;
+    const double scale = max_abs * unit / 127.0;  // largest component maps to +-127
+    m.scales[i] = float(scale);
+    for (size_t d = 0; d < dim; ++d) {
+      long code = std::lround(v[d] * unit / scale);
+      m.codes[i * m.stride + d] = int8_t(std::clamp(code, -127L, 127L));
+    }
+  }
+  return m;
+}
+
+namespace {
+
+void check_dims(const TokenMatrix& q, const TokenMatrix& d) {
+  if (q.dim != d.dim && q.count && d.count) {
+    throw Error(ErrorCode::kDimensionMismatch, "query token vectors have " + std::to_string(q.dim) +
+                                                   " dimensions but the document's have " +
+                                                   std::to_string(d.dim));
+  }
+}
+
+#if defined(__wasm_simd128__)
+// Query codes widened to int16 once; each document token is widened once and then dotted with
+// four query tokens at a time, so every document load serves four dot products.
+float maxsim_kernel(const TokenMatrix& q, const TokenMatrix& d) {
+  const size_t stride = q.stride;
+  thread_local std::vector<int16_t> q16, d16;
+  q16.resize(q.count * stride);
+  for (size_t i = 0; i < q.codes.size(); ++i) q16[i] = q.codes[i];
+  d16.resize(stride);
+  thread_local std::vector<float> best;
+  best.assign(q.count, -std::numeric_limits<float>::infinity());
+  for (size_t j = 0; j < d.count; ++j) {
+    const int8_t* dj = d.token(j);
+    for (size_t k = 0; k < stride; k += 16) {
+      v128_t v = wasm_v128_load(dj + k);
+      wasm_v128_store(d16.data() + k, wasm_i16x8_extend_low_i8x16(v));
+      wasm_v128_store(d16.data() + k + 8, wasm_i16x8_extend_high_i8x16(v));
+    }
+    const float ds = d.scales[j];
+    size_t i = 0;
+    for (; i + 4 <= q.count; i += 4) {
+      const int16_t* q0 = q16.data() + i * stride;
+      v128_t a0 = wasm_i32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+      for (size_t k = 0; k < stride; k += 8) {
+        v128_t dv = wasm_v128_load(d16.data() + k);
+        a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + k)));
+        a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + stride + k)));
+        a2 = wasm_i32x4_add(a2, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + 2 * stride + k)));
+        a3 = wasm_i32x4_add(a3, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + 3 * stride + k)));
+      }
+      v128_t acc[4] = {a0, a1, a2, a3};
+      for (int t = 0; t < 4; ++t) {
+        int32_t dotv = wasm_i32x4_extract_lane(acc[t], 0) + wasm_i32x4_extract_lane(acc[t], 1) +
+                       wasm_i32x4_extract_lane(acc[t], 2) + wasm_i32x4_extract_lane(acc[t], 3);
+        float s = float(dotv) * (q.scales[i + t] * ds);
+        best[i + t] = std::max(best[i + t], s);
+      }
+    }
+    for (; i < q.count; ++i) {
+      const int16_t* qi = q16.data() + i * stride;
+      v128_t a = wasm_i32x4_splat(0);
+      for (size_t k = 0; k < stride; k += 8) {
+        a = wasm_i32x4_add(
+            a, wasm_i32x4_dot_i16x8(wasm_v128_load(d16.data() + k), wasm_v128_load(qi + k)));
+      }
+      int32_t dotv = wasm_i32x4_extract_lane(a, 0) + wasm_i32x4_extract_lane(a, 1) +
+                     wasm_i32x4_extract_lane(a, 2) + wasm_i32x4_extract_lane(a, 3);
+      best[i] = std::max(best[i], float(dotv) * (q.scales[i] * ds));
+    }
+  }
+  float sum = 0;
+  for (float b : best) sum += b;
+  return sum;
+}
+#else
+// Natively: codes widened to float (int8 products summed over <= 4096 dims stay below 2^24, so
+// float arithmetic is exact) and the AVX dot kernel of the dense index.
+float maxsim_kernel(const TokenMatrix& q, const TokenMatrix& d) {
+  const size_t stride = q.stride;
+  thread_local std::vector<float> qf, df;
+  qf.assign(q.codes.begin(), q.codes.end());
+  df.resize(stride);
+  thread_local std::vector<float> best;
+  best.assign(q.count, -std::numeric_limits<float>::infinity());
+  for (size_t j = 0; j < d.count; ++j) {
+    const int8_t* dj = d.token(j);
+    for (size_t k = 0; k < stride; ++k) df[k] = dj[k];
+    const float ds = d.scales[j];
+    for (size_t i = 0; i < q.count; ++i) {
+      float dotv = dot(df.data(), qf.data() + i * stride, stride);
+      best[i] = std::max(best[i], float(int32_t(dotv)) * (q.scales[i] * ds));
+    }
+  }
+  float sum = 0;
+  for (float b : best) sum += b;
+  return sum;
+}
+#endif
+
+}  // namespace
+
+float maxsim(const TokenMatrix& query, const TokenMatrix& doc) {
+  check_dims(query, doc);
+  if (query.count == 0 || doc.count == 0) return 0;
+  return maxsim_kernel(query, doc);
+}
+
+float maxsim_scalar(const TokenMatrix& query, const TokenMatrix& doc) {
+  check_dims(query, doc);
+  if (query.count == 0 || doc.count == 0) return 0;
+  float sum = 0;
+  for (size_t i = 0; i < query.count; ++i) {
+    float best = -std::numeric_limits<float>::infinity();
+    for (size_t j = 0; j < doc.count; ++j) {
+      int32_t dotv = 0;
+      for (size_t k = 0; k < query.dim; ++k) dotv += int32_t(query.token(i)[k]) * doc.token(j)[k];
+      best = std::max(best, float(dotv) * (query.scales[i] * doc.scales[j]));
+    }
+    sum += best;
+  }
+  return sum;
+}
+
+double maxsim_float_reference(const float* query, size_t query_count, size_t dim, bool normalize,
+                              const TokenMatrix& doc) {
+  if (query_count == 0 || doc.count == 0) return 0;
+  double sum = 0;
+  for (size_t i = 0; i < query_count; ++i) {
+    const float* q = query + i * dim;
+    double norm = 0;
+    for (size_t k = 0; k < dim; ++k) norm += double(q[k]) * q[k];
+    const double unit = normalize && norm > 0 ? 1.0 / std::sqrt(norm) : 1.0;
+    double best = -std::numeric_limits<double>::infinity();
+    for (size_t j = 0; j < doc.count; ++j) {
+      double dotv = 0;
+      for (size_t k = 0; k < dim; ++k)
+        dotv += q[k] * unit * double(doc.token(j)[k]) * doc.scales[j];
+      best = std::max(best, dotv);
+    }
+    sum += best;
+  }
+  return sum;
+}
+
+void TokenVectorStore::put(const std::string& id, TokenMatrix tokens) {
+  const bool only_this = by_id_.size() == 1 && by_id_.count(id);
+  if (dim_ != 0 && tokens.dim != dim_ && !by_id_.empty() && !only_this) {
+    throw Error(ErrorCode::kDimensionMismatch,
+                "token vectors of '" + id + "' have " + std::to_string(tokens.dim) +
+                    " dimensions; this collection's have " + std::to_string(dim_));
+  }
+  dim_ = tokens.dim;
+  by_id_[id] = std::move(tokens);
+}
+
+const TokenMatrix* TokenVectorStore::find(const std::string& id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &it->second;
+}
+
+void TokenVectorStore::save(ByteWriter& out) const {
+  std::vector<const std::string*> ids;
+  for (const auto& [id, m] : by_id_) ids.push_back(&id);
+  std::sort(ids.begin(), ids.end(),
+            [](auto* a, auto* b) { return *a < *b; });  // deterministic bytes
+  out.varint(ids.size());
+  for (const std::string* id : ids) {
+    out.str(*id);
+    by_id_.at(*id).save(out);
+  }
+}
+
+TokenVectorStore TokenVectorStore::load(ByteReader& in) {
+  TokenVectorStore s;
+  const size_t n = in.count(3);
+  for (size_t i = 0; i < n; ++i) {
+    std::string id = in.str();
+    TokenMatrix m = TokenMatrix::load(in);
+    if (s.dim_ != 0 && m.dim != s.dim_) in.fail("token vector dimensions differ");
+    s.dim_ = m.dim;
+    if (!s.by_id_.emplace(std::move(id), std::move(m)).second) in.fail("duplicate token vectors");
+  }
+  return s;
+}
+
+}  // namespace osprey
