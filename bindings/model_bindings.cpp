@@ -26,8 +26,11 @@ std::vector<T> copy_typed(const val& array, const char* ctor, const std::string&
   if (!is_a(array, ctor)) type_error(what, (std::string("a ") + ctor).c_str());
   const size_t n = array["length"].as<size_t>();
   std::vector<T> out(n);
-  // One memcpy into the WebAssembly heap instead of an element-by-element conversion.
-  val(emscripten::typed_memory_view(n, out.data())).call<void>("set", array);
+  // One memcpy into the WebAssembly heap, through a byte view (Embind 3.1.6 has no int64 views).
+  val bytes =
+      val::global("Uint8Array").new_(array["buffer"], array["byteOffset"], val(n * sizeof(T)));
+  val(emscripten::typed_memory_view(n * sizeof(T), reinterpret_cast<uint8_t*>(out.data())))
+      .call<void>("set", bytes);
   return out;
 }
 
@@ -47,7 +50,11 @@ std::vector<int32_t> copy_ints(const val& array, const std::string& what) {
 
 template <typename T>
 val to_js(const char* ctor, const std::vector<T>& data) {
-  return val::global(ctor).new_(val(emscripten::typed_memory_view(data.size(), data.data())));
+  // Copy the bytes out of the heap (a view would die when memory grows), then type them.
+  val bytes = val::global("Uint8Array")
+                  .new_(val(emscripten::typed_memory_view(
+                      data.size() * sizeof(T), reinterpret_cast<const uint8_t*>(data.data()))));
+  return val::global(ctor).new_(bytes["buffer"]);
 }
 
 size_t get_size(const val& v, const std::string& what) {
