@@ -59,15 +59,19 @@ export class Collection {
   #core;
   #name;
   #storage;
+  #embedder; // optional: {dimension, embedDocuments(texts), embedQuery(text)} (web/src/models/)
 
   /** @internal use Osprey.open() */
-  constructor(core, name, storage) {
+  constructor(core, name, storage, embedder = null) {
     this.#core = core;
+    this.#embedder = embedder;
     this.#name = name;
     this.#storage = storage;
   }
 
   get name() { return this.#name; }
+  /** The embedding model that fills in missing vectors (Osprey.open(name, {model})), or null. */
+  get embedder() { return this.#embedder; }
   get size() { return this.#live().info().size; }
   get storageKind() { return this.#storage.kind ?? 'custom'; }
   info() { return { name: this.#name, storage: this.storageKind, ...this.#live().info() }; }
@@ -79,6 +83,17 @@ export class Collection {
     return this.#core;
   }
 
+  // With an embedder, documents without a vector get one from their title and text.
+  async #embedMissing(coreDocs) {
+    if (!this.#embedder) return coreDocs;
+    const missing = coreDocs.filter((d) => d.vector === undefined || d.vector === null);
+    if (missing.length === 0) return coreDocs;
+    const texts = missing.map((d) => [d.title, d.body].filter((t) => typeof t === 'string' && t !== '').join('\n'));
+    const vectors = await this.#embedder.embedDocuments(texts);
+    missing.forEach((d, i) => { d.vector = vectors[i]; });
+    return coreDocs;
+  }
+
   #documents(docs) {
     if (!Array.isArray(docs)) throw new OspreyError('documents must be an array', 'INVALID_ARGUMENT');
     return docs.map(toCoreDocument);
@@ -86,12 +101,12 @@ export class Collection {
 
   /** Adds new documents; an existing id fails the whole batch and nothing is added. */
   async add(docs) {
-    this.#live().add(this.#documents(docs));
+    this.#live().add(await this.#embedMissing(this.#documents(docs)));
   }
 
   /** Adds documents, replacing those whose id exists. */
   async upsert(docs) {
-    this.#live().upsert(this.#documents(docs));
+    this.#live().upsert(await this.#embedMissing(this.#documents(docs)));
   }
 
   /** Deletes documents by id; an unknown id fails the whole batch and nothing is deleted. */
@@ -114,6 +129,9 @@ export class Collection {
     }
     const { filter, ...rest } = options;
     const request = { ...rest, text: query ?? '', filterJson: toJson(filter, 'filter') };
+    if (this.#embedder && request.vector == null && request.text !== '' && request.mode !== 'sparse') {
+      request.vector = await this.#embedder.embedQuery(request.text);
+    }
     return this.#live().search(request).map(fromCoreHit);
   }
 
@@ -134,6 +152,21 @@ export class Collection {
   }
 }
 
+// `model`: a manifest id or entry (loaded with web/src/models/, only when asked); `embedder`: any
+// object with {dimension, embedDocuments(texts), embedQuery(text)}.
+async function openEmbedder(model, embedder, options) {
+  if (embedder) {
+    if (typeof embedder.embedDocuments !== 'function' || typeof embedder.embedQuery !== 'function' ||
+        !Number.isInteger(embedder.dimension)) {
+      throw new OspreyError('embedder must have dimension, embedDocuments(texts) and embedQuery(text)', 'INVALID_ARGUMENT');
+    }
+    return embedder;
+  }
+  if (model === undefined || model === null) return null;
+  const { TextEmbedder } = await import('./models/embedder.js');
+  return TextEmbedder.load(model, options);
+}
+
 export const Osprey = {
   /**
    * Opens the collection `name` from storage, or creates it.
@@ -147,11 +180,20 @@ export const Osprey = {
     if (options === null || typeof options !== 'object') {
       throw new OspreyError('options must be an object', 'INVALID_ARGUMENT');
     }
-    const { storage: storageOption, bytes, wasmUrl, wasmBinary, ...createOptions } = options;
+    const { storage: storageOption, bytes, wasmUrl, wasmBinary, model, modelOptions, embedder: embedderOption,
+      ...createOptions } = options;
+    const embedder = await openEmbedder(model, embedderOption, { wasmUrl, wasmBinary, ...modelOptions });
+    if (embedder) {
+      if (createOptions.dimension !== undefined && createOptions.dimension !== embedder.dimension) {
+        throw new OspreyError(`dimension ${createOptions.dimension} disagrees with the model's ${embedder.dimension}`,
+          'DIMENSION_MISMATCH');
+      }
+      createOptions.dimension = embedder.dimension;
+    }
     const core = await loadCore({ wasmUrl, wasmBinary });
     const storage = chooseStorage(storageOption);
     const stored = bytes ?? (await storage.get(name));
-    if (!stored) return new Collection(core.Collection.create(createOptions), name, storage);
+    if (!stored) return new Collection(core.Collection.create(createOptions), name, storage, embedder);
 
     const handle = core.Collection.load(stored);
     const info = handle.info();
@@ -162,7 +204,7 @@ export const Osprey = {
           `not ${JSON.stringify(createOptions[key])}`, 'MISMATCH');
       }
     }
-    return new Collection(handle, name, storage);
+    return new Collection(handle, name, storage, embedder);
   },
 
   /** Removes a saved collection from storage. */
