@@ -2,6 +2,7 @@
 // Debian's `unicode-data` package installs. Usage: node generate.mjs <ucd-dir> <out-dir>
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeTextTables } from './text_tables.mjs';
 
 const [ucdDir, outDir] = process.argv.slice(2);
 if (!ucdDir || !outDir) {
@@ -83,3 +84,5 @@ out += ranges('kIdeographic', readProperty('PropList.txt', 'Ideographic'));
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'unicode_tables.inc'), out);
+// Normalization, full lowercase and grapheme tables (src/text/normalization.cpp, grapheme.cpp).
+writeTextTables(ucdDir, outDir);

@@ -1,0 +1,36 @@
+// Patterns of tokenizer.json (Split pre-tokenizer, Replace normalizer): a literal string, or a
+// regular expression run by a small backtracking matcher over code points. The matcher supports
+// the syntax that real tokenizer files use: alternation, (?:...), (?i:...), (?!...), (?=...),
+// greedy/lazy ?, *, +, {m,n}, classes with ranges, \s \S \d \D \w \W \p{..} \P{..}, '.', ^, $.
+// GPT-2's pattern (also used by ByteLevel) has a hand-written fast path.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tokenizers/json_fields.h"
+
+namespace osprey::tokenizers {
+
+struct Match {
+  size_t begin, end;
+};
+
+class Pattern {
+ public:
+  virtual ~Pattern() = default;
+  // All non-overlapping leftmost matches, left to right (empty matches are skipped).
+  virtual void find_all(const char32_t* text, size_t n, std::vector<Match>& out) const = 0;
+};
+
+// GPT-2's pre-tokenization regex (ByteLevel's default).
+extern const char* const kGpt2Pattern;
+
+// Compiles a regex; throws Error(kUnsupportedFormat) naming the construct it cannot handle.
+std::unique_ptr<Pattern> compile_regex(const std::string& regex);
+std::unique_ptr<Pattern> literal_pattern(const std::u32string& literal);
+// From a JSON object with a "pattern" field {"String": ..} or {"Regex": ..}.
+std::unique_ptr<Pattern> make_pattern(const Json& owner, const std::string& where);
+
+}  // namespace osprey::tokenizers

@@ -1,0 +1,206 @@
+// Unigram (SentencePiece: T5, XLM-R, ...): Viterbi over all vocabulary pieces of the piece's UTF-8;
+// a character no piece covers costs (min score - 10) as the unknown token; consecutive unknowns are
+// fused; optional byte fallback. Same search order and tie-breaking as HF's `encode_optimized`.
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "tokenizers/model.h"
+
+namespace osprey::tokenizers {
+namespace {
+
+// Byte trie of the vocabulary: children in sorted edge lists.
+class PieceTrie {
+ public:
+  PieceTrie() : nodes_(1) {}
+  void insert(std::string_view key, int32_t id) {
+    uint32_t node = 0;
+    for (unsigned char c : key) {
+      auto [it, added] = building_.emplace((uint64_t(node) << 8) | c, uint32_t(nodes_.size()));
+      if (added) {
+        nodes_.push_back(Node{});
+        edges_.push_back({node, c, it->second});
+      }
+      node = it->second;
+    }
+    nodes_[node].id = id;
+  }
+  // Call once after all inserts.
+  void finish() {
+    std::sort(edges_.begin(), edges_.end(), [](const Edge& a, const Edge& b) {
+      return a.parent != b.parent ? a.parent < b.parent : a.byte < b.byte;
+    });
+    for (auto& n : nodes_) n.first_edge = n.edge_count = 0;
+    for (uint32_t i = 0; i < edges_.size(); ++i) {
+      Node& p = nodes_[edges_[i].parent];
+      if (p.edge_count == 0) p.first_edge = i;
+      ++p.edge_count;
+    }
+    building_ = {};
+  }
+  // Calls f(length, id) for every vocabulary piece that is a prefix of s, shortest first.
+  template <typename F>
+  void prefixes(std::string_view s, F&& f) const {
+    uint32_t node = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      node = find_child(node, static_cast<unsigned char>(s[i]));
+      if (node == 0) return;
+      if (nodes_[node].id >= 0) f(i + 1, nodes_[node].id);
+    }
+  }
+
+ private:
+  struct Node {
+    int32_t id = -1;
+    uint32_t first_edge = 0, edge_count = 0;
+  };
+  struct Edge {
+    uint32_t parent;
+    unsigned char byte;
+    uint32_t child;
+  };
+  uint32_t find_child(uint32_t node, unsigned char c) const {
+    const Node& n = nodes_[node];
+    uint32_t lo = n.first_edge, hi = n.first_edge + n.edge_count;
+    while (lo < hi) {
+      uint32_t mid = (lo + hi) / 2;
+      if (edges_[mid].byte < c)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < n.first_edge + n.edge_count && edges_[lo].byte == c ? edges_[lo].child : 0;
+  }
+  std::vector<Node> nodes_;
+  std::vector<Edge> edges_;
+  std::unordered_map<uint64_t, uint32_t> building_;  // (node, byte) -> child, until finish()
+};
+
+class Unigram : public Model {
+ public:
+  explicit Unigram(const Json& j) {
+    const std::string where = "Unigram model";
+    const Json* vocab = field(j, "vocab");
+    if (!vocab || !vocab->is_array()) bad_json(where, "'vocab' must be an array of [piece, score]");
+    scores_.reserve(vocab->size());
+    std::vector<std::pair<std::string, int32_t>> entries;
+    int32_t id = 0;
+    for (const Json& entry : *vocab) {
+      if (!entry.is_array() || entry.size() != 2 || !entry[0].is_string() ||
+          !entry[1].is_number()) {
+        bad_json(where, "every vocab entry must be [piece, score]");
+      }
+      std::string piece = entry[0].get<std::string>();
+      double score = entry[1].get<double>();
+      add_vocab(piece, id, where);
+      scores_.push_back(score);
+      if (score < min_score_) min_score_ = score;
+      entries.emplace_back(std::move(piece), id);
+      ++id;
+    }
+    build_trie(entries);
+    unk_id_ = int32_t(number_field(j, "unk_id", where, -1));
+    if (unk_id_ >= id) bad_json(where, "'unk_id' is outside the vocabulary");
+    byte_fallback_ = bool_field(j, "byte_fallback", where, false);
+  }
+
+  void tokenize(const char32_t* piece, size_t n, std::vector<ModelToken>& out) const override {
+    thread_local std::string s;
+    thread_local std::vector<uint32_t> starts;
+    piece_to_utf8(piece, n, s, &starts);
+    size_t size = s.size();
+    struct BestPath {
+      int32_t id;
+      double score;
+      int64_t starts_at;  // -1: unreached
+    };
+    thread_local std::vector<BestPath> best;
+    best.assign(size + 1, BestPath{-1, 0.0, -1});
+    const double unk_score = min_score_ - 10.0;
+    for (size_t ci = 0; ci < n; ++ci) {
+      size_t at = starts[ci];
+      size_t char_len = starts[ci + 1] - at;
+      double here = best[at].score;
+      bool has_single = false;
+      trie_.prefixes(std::string_view(s).substr(at), [&](size_t len, int32_t id) {
+        BestPath& target = best[at + len];
+        double candidate = here + scores_[id];
+        if (target.starts_at < 0 || candidate > target.score) target = {id, candidate, int64_t(at)};
+        if (len == char_len) has_single = true;
+      });
+      if (!has_single) {
+        if (unk_id_ < 0) {
+          throw Error(ErrorCode::kInvalidArgument,
+                      "Unigram: text needs an unknown token but the model has no unk_id");
+        }
+        BestPath& target = best[at + char_len];
+        double candidate = here + unk_score;
+        if (target.starts_at < 0 || candidate > target.score)
+          target = {unk_id_, candidate, int64_t(at)};
+      }
+    }
+    // Backtrack; fuse consecutive unknowns.
+    thread_local std::vector<ModelToken> reversed;
+    reversed.clear();
+    size_t end = size;
+    while (end > 0) {
+      const BestPath& node = best[end];
+      size_t begin = size_t(node.starts_at);
+      if (node.id == unk_id_ && !reversed.empty() && reversed.back().id == unk_id_ &&
+          reversed.back().begin == end) {
+        reversed.back().begin = uint32_t(begin);
+      } else {
+        reversed.push_back({node.id, uint32_t(begin), uint32_t(end)});
+      }
+      end = begin;
+    }
+    // Byte offsets -> code point offsets.
+    auto to_char = [&](uint32_t byte) {
+      return uint32_t(std::lower_bound(starts.begin(), starts.end(), byte) - starts.begin());
+    };
+    for (size_t i = reversed.size(); i-- > 0;) {
+      ModelToken t = reversed[i];
+      if (t.id == unk_id_ && byte_fallback_ && emit_bytes(s, t, to_char, out)) continue;
+      out.push_back({t.id, to_char(t.begin), to_char(t.end)});
+    }
+  }
+
+ private:
+  template <typename ToChar>
+  bool emit_bytes(const std::string& s, const ModelToken& t, ToChar to_char,
+                  std::vector<ModelToken>& out) const {
+    std::vector<int32_t> ids;
+    for (uint32_t b = t.begin; b < t.end; ++b) {
+      char name[8];
+      std::snprintf(name, sizeof name, "<0x%02X>", static_cast<unsigned char>(s[b]));
+      int32_t id = vocab_.find(name);
+      if (id < 0) return false;
+      ids.push_back(id);
+    }
+    uint32_t cb = to_char(t.begin), ce = to_char(t.end);
+    for (int32_t id : ids) out.push_back({id, cb, ce});
+    return true;
+  }
+
+  void build_trie(const std::vector<std::pair<std::string, int32_t>>& entries) {
+    for (const auto& [piece, id] : entries) trie_.insert(piece, id);
+    trie_.finish();
+  }
+
+  std::vector<double> scores_;
+  double min_score_ = std::numeric_limits<double>::infinity();
+  int32_t unk_id_ = -1;
+  bool byte_fallback_ = false;
+  PieceTrie trie_;
+};
+
+}  // namespace
+
+std::unique_ptr<Model> make_unigram(const Json& j) {
+  return std::make_unique<Unigram>(j);
+}
+
+}  // namespace osprey::tokenizers

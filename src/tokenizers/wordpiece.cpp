@@ -1,0 +1,78 @@
+// WordPiece (BERT): greedy longest-match-first over the vocabulary; a word with any unmatched rest
+// becomes the unknown token.
+#include "core/error.h"
+#include "tokenizers/model.h"
+
+namespace osprey::tokenizers {
+namespace {
+
+class WordPiece : public Model {
+ public:
+  explicit WordPiece(const Json& j) {
+    const Json* vocab = field(j, "vocab");
+    if (!vocab) bad_json("WordPiece model", "missing 'vocab'");
+    read_vocab_object(*vocab, "WordPiece model");
+    unk_token_ = string_field(j, "unk_token", "WordPiece model", "[UNK]");
+    prefix_ = string_field(j, "continuing_subword_prefix", "WordPiece model", "##");
+    max_chars_ = size_t(number_field(j, "max_input_chars_per_word", "WordPiece model", 100));
+    unk_id_ = vocab_.find(unk_token_);
+    // Continuation pieces are looked up without their prefix: no string building per attempt.
+    for (size_t id = 0; id < tokens_.size(); ++id) {
+      const std::string& t = tokens_[id];
+      if (!prefix_.empty() && t.size() > prefix_.size() &&
+          t.compare(0, prefix_.size(), prefix_) == 0) {
+        continuation_.insert(std::string_view(t).substr(prefix_.size()), int32_t(id));
+      }
+    }
+    if (prefix_.empty()) continuation_ = vocab_;
+  }
+
+  void tokenize(const char32_t* piece, size_t n, std::vector<ModelToken>& out) const override {
+    if (n > max_chars_) return unknown(n, out);
+    thread_local std::string utf8;
+    thread_local std::vector<uint32_t> starts;
+    piece_to_utf8(piece, n, utf8, &starts);
+    size_t first = out.size();
+    size_t start = 0;  // in code points
+    std::string_view s(utf8);
+    while (start < n) {
+      const StringIdMap& map = start == 0 ? vocab_ : continuation_;
+      size_t limit = map.max_key_length();
+      size_t end = n;
+      while (end > start && starts[end] - starts[start] > limit) --end;
+      int32_t id = -1;
+      for (; end > start; --end) {
+        id = map.find(s.substr(starts[start], starts[end] - starts[start]));
+        if (id >= 0) break;
+      }
+      if (id < 0) {
+        out.resize(first);
+        return unknown(n, out);
+      }
+      out.push_back({id, uint32_t(start), uint32_t(end)});
+      start = end;
+    }
+  }
+
+ private:
+  void unknown(size_t n, std::vector<ModelToken>& out) const {
+    if (unk_id_ < 0) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "WordPiece: the unknown token '" + unk_token_ + "' is not in the vocabulary");
+    }
+    out.push_back({unk_id_, 0, uint32_t(n)});
+  }
+
+  std::string unk_token_, prefix_;
+  size_t max_chars_;
+  int32_t unk_id_;
+  StringIdMap continuation_;
+};
+
+}  // namespace
+
+std::unique_ptr<Model> make_wordpiece(const Json& j) {
+  return std::make_unique<WordPiece>(j);
+}
+
+}  // namespace osprey::tokenizers
