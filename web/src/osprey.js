@@ -5,6 +5,7 @@ import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
+import { openInWorker } from './worker/client.js';
 
 export { OspreyError, IndexedDBStorage, MemoryStorage };
 
@@ -18,6 +19,11 @@ function chooseStorage(storage) {
     if (storage === 'indexeddb') {
       throw new OspreyError('IndexedDB is not available in this environment; ' +
         "use {storage: 'memory'} or pass your own storage object", 'STORAGE_UNAVAILABLE');
+    }
+    if (typeof window === 'object') {
+      // A page without IndexedDB (private browsing, disabled storage): say that nothing persists.
+      console.warn("Osprey: IndexedDB is not available, so collections are kept in memory only and " +
+        "save() does not survive a reload. Pass {storage: 'memory'} to silence this, or your own storage object.");
     }
     return sharedMemoryStorage; // Node and workers without IndexedDB
   }
@@ -74,7 +80,7 @@ export class Collection {
   get embedder() { return this.#embedder; }
   get size() { return this.#live().info().size; }
   get storageKind() { return this.#storage.kind ?? 'custom'; }
-  info() { return { name: this.#name, storage: this.storageKind, ...this.#live().info() }; }
+  info() { return { name: this.#name, storage: this.storageKind, ...this.#live().info(), worker: false }; }
 
   #live() {
     if (!this.#core) {
@@ -100,13 +106,15 @@ export class Collection {
   }
 
   /** Adds new documents; an existing id fails the whole batch and nothing is added. */
-  async add(docs) {
+  async add(docs, { onProgress } = {}) {
     this.#live().add(await this.#embedMissing(this.#documents(docs)));
+    onProgress?.({ kind: 'add', done: docs.length, total: docs.length });
   }
 
   /** Adds documents, replacing those whose id exists. */
-  async upsert(docs) {
+  async upsert(docs, { onProgress } = {}) {
     this.#live().upsert(await this.#embedMissing(this.#documents(docs)));
+    onProgress?.({ kind: 'upsert', done: docs.length, total: docs.length });
   }
 
   /** Deletes documents by id; an unknown id fails the whole batch and nothing is deleted. */
@@ -180,8 +188,13 @@ export const Osprey = {
     if (options === null || typeof options !== 'object') {
       throw new OspreyError('options must be an object', 'INVALID_ARGUMENT');
     }
+    const { worker, onWarning, ...hereOptions } = options;
+    if (worker) {
+      // Worker mode (web/src/worker/): same API, the engine runs in a dedicated Web Worker.
+      return openInWorker(name, hereOptions, worker, { onWarning, openHere: (n, o) => Osprey.open(n, o) });
+    }
     const { storage: storageOption, bytes, wasmUrl, wasmBinary, model, modelOptions, embedder: embedderOption,
-      ...createOptions } = options;
+      ...createOptions } = hereOptions;
     const embedder = await openEmbedder(model, embedderOption, { wasmUrl, wasmBinary, ...modelOptions });
     if (embedder) {
       if (createOptions.dimension !== undefined && createOptions.dimension !== embedder.dimension) {

@@ -1,0 +1,92 @@
+// Entry of Osprey's dedicated Web Worker: owns the WebAssembly core and the collections opened with
+// {worker: true}, so that indexing and search never block the page. The page side is client.js.
+import { Osprey } from '../osprey.js';
+import { unpackDocuments } from './messages.js';
+
+/** Documents per core call while adding, so that progress can be reported between calls. */
+const PROGRESS_BATCH = 256;
+
+const collections = new Map();
+let nextHandle = 1;
+// Messages are handled one at a time, in order, like calls on a main-thread collection.
+let queue = Promise.resolve();
+
+function collection(handle) {
+  const c = collections.get(handle);
+  if (!c) throw Object.assign(new Error('unknown collection handle'), { code: 'CLOSED' });
+  return c;
+}
+
+/** Adds in batches and reports progress; a failing batch removes the earlier ones (all or nothing). */
+async function addInBatches(c, docs, reportProgress) {
+  const added = [];
+  try {
+    for (let start = 0; start < docs.length; start += PROGRESS_BATCH) {
+      const batch = docs.slice(start, start + PROGRESS_BATCH);
+      await c.add(batch);
+      for (const d of batch) added.push(d.id);
+      reportProgress(added.length, docs.length);
+    }
+  } catch (error) {
+    if (added.length > 0) await c.delete(added);
+    throw error;
+  }
+  if (docs.length === 0) reportProgress(0, 0);
+}
+
+const operations = {
+  async open({ name, options }) {
+    const c = await Osprey.open(name, options);
+    const handle = nextHandle++;
+    collections.set(handle, c);
+    return { handle, info: c.info() };
+  },
+  async add({ handle, docs, vectors }, progress) {
+    await addInBatches(collection(handle), unpackDocuments(docs, vectors), progress);
+  },
+  async upsert({ handle, docs, vectors }, progress) {
+    const unpacked = unpackDocuments(docs, vectors);
+    await collection(handle).upsert(unpacked);
+    progress(unpacked.length, unpacked.length);
+  },
+  async delete({ handle, ids }) {
+    await collection(handle).delete(ids);
+  },
+  async get({ handle, id }) {
+    return collection(handle).get(id);
+  },
+  async search({ handle, query, options }) {
+    return collection(handle).search(query, options);
+  },
+  async export({ handle }) {
+    return collection(handle).export();
+  },
+  async save({ handle }) {
+    await collection(handle).save();
+  },
+  async close({ handle }) {
+    collections.get(handle)?.close();
+    collections.delete(handle);
+  },
+};
+
+function reply(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
+
+self.onmessage = ({ data }) => {
+  const { id, op } = data;
+  queue = queue.then(async () => {
+    try {
+      const progress = (done, total) => reply({ id, progress: { done, total } });
+      const result = await operations[op](data, progress);
+      const info = collections.has(data.handle) ? collections.get(data.handle).info() : undefined;
+      const transfer = result instanceof Uint8Array ? [result.buffer] : [];
+      reply({ id, result, info }, transfer);
+    } catch (error) {
+      reply({ id, error: { message: error?.message ?? String(error), code: error?.code ?? 'INTERNAL' } });
+    }
+  });
+};
+
+reply({ ready: true });
