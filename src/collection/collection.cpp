@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "fusion/rank_fusion.h"
 #include "query/filter.h"
+#include "rerank/rerank_state.h"
 #include "query/query_parser.h"
 #include "sparse/sparse_query.h"
 #include "text/utf8.h"
@@ -36,7 +37,10 @@ SearchMode parse_search_mode(const std::string& name) {
 }
 
 Collection::Collection(CollectionOptions options)
-    : options_(options), analyzer_(options.analyzer), sparse_(options.bm25) {
+    : options_(options),
+      analyzer_(options.analyzer),
+      sparse_(options.bm25),
+      rerank_(std::make_unique<RerankState>()) {
   options_.validate();
   if (options_.dense.dimension > 0) dense_ = make_vector_index(options_.dense);
 }
@@ -122,6 +126,7 @@ void Collection::insert(Prepared& p) {
 void Collection::erase(uint32_t slot) {
   sparse_.remove(slot, analyze_fields(store_.at(slot)));
   if (dense_) dense_->remove(slot);
+  rerank_->tokens.erase(store_.at(slot).id);  // token vectors describe the old content
   store_.erase(slot);
 }
 
@@ -210,6 +215,16 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
     }
   }
   const Bitset* allowed_ptr = allowed ? &*allowed : nullptr;
+  std::optional<Bitset> restricted;
+  if (request.restrict_slots) {
+    restricted.emplace(store_.slot_count());
+    for (uint32_t slot = 0; slot < store_.slot_count(); ++slot) {
+      if (request.restrict_slots->test(slot) && (!allowed_ptr || allowed_ptr->test(slot))) {
+        restricted->set(slot);
+      }
+    }
+    allowed_ptr = &*restricted;
+  }
   const size_t stage_k = mode == SearchMode::kHybrid
                              ? (request.candidates ? request.candidates : std::max<size_t>(4 * request.k, 100))
                              : request.k;
@@ -252,6 +267,41 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
              [](SearchHit& h) -> auto& { return h.dense_rank; });
   }
   return hits;
+}
+
+Collection::SlotScores Collection::score_slots(const SearchRequest& request,
+                                              const std::vector<uint32_t>& sparse_slots,
+                                              const std::vector<uint32_t>& dense_slots) const {
+  // The same scoring as search(), restricted to the requested slots.
+  auto score = [&](const std::vector<uint32_t>& slots, SearchMode mode, float absent) {
+    std::vector<float> out(slots.size(), absent);
+    if (slots.empty()) return out;
+    Bitset only(store_.slot_count());
+    for (uint32_t slot : slots) {
+      if (store_.live(slot)) only.set(slot);
+    }
+    SearchRequest r;
+    r.text = request.text;
+    if (mode == SearchMode::kDense) r.vector = request.vector;
+    r.mode = mode;
+    r.exact = true;
+    r.k = std::min(slots.size(), Limits::kTopK);
+    r.restrict_slots = &only;
+    std::unordered_map<uint32_t, float> by_slot;
+    for (const auto& hit : search(r)) by_slot[hit.slot] = hit.score;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      auto it = by_slot.find(slots[i]);
+      if (it != by_slot.end()) out[i] = it->second;
+    }
+    return out;
+  };
+  const bool has_text = request.text.find_first_not_of(" \t\r\n\f\v") != std::string::npos;
+  SlotScores out;
+  out.sparse = has_text ? score(sparse_slots, SearchMode::kSparse, 0.0f)
+                        : std::vector<float>(sparse_slots.size(), 0.0f);
+  out.dense = dense_ && request.vector ? score(dense_slots, SearchMode::kDense, NAN)
+                                       : std::vector<float>(dense_slots.size(), NAN);
+  return out;
 }
 
 }  // namespace osprey

@@ -47,6 +47,7 @@ struct SearchRequest {
   bool exact = false;                   // exact dense search
   double rrf_k = 60;
   size_t candidates = 0;                // per first stage in hybrid mode; 0 = max(4k, 100)
+  const Bitset* restrict_slots = nullptr;  // only these slots (rerankers scoring given candidates)
 };
 
 struct SearchHit {
@@ -65,6 +66,8 @@ struct Limits {
   static constexpr size_t kQueryBytes = 1u << 20;
   static constexpr size_t kTopK = 100000;
 };
+
+struct RerankState;  // src/rerank/rerank_state.h
 
 class Collection {
  public:
@@ -111,12 +114,24 @@ class Collection {
   const DocumentIndex& ingested() const { return ingested_; }
   DocumentIndex& ingested() { return ingested_; }
 
+  // Reranking (src/rerank): first-stage scores of given slots (BM25 of request.text, 0 where no
+  // term matches; similarity to request.vector, NaN without a vector), and the rerank state
+  // (token vectors, feedback, trained ranker) that is saved with the collection.
+  struct SlotScores {
+    std::vector<float> sparse, dense;
+  };
+  SlotScores score_slots(const SearchRequest& request, const std::vector<uint32_t>& sparse_slots,
+                         const std::vector<uint32_t>& dense_slots) const;
+  RerankState& rerank_state() { return *rerank_; }
+  const RerankState& rerank_state() const { return *rerank_; }
+
   // One self-contained, versioned, checksummed buffer; load() checks everything it reads.
   std::vector<uint8_t> serialize() const;
   static Collection deserialize(const uint8_t* data, size_t size);
 
   // 2: analyzer configuration (language, stemmer, stopwords, CJK mode) and positional postings.
-  static constexpr uint32_t kFormatVersion = 2;
+  // 3: optional rerank section (token vectors, feedback, trained ranker); 2 still loads.
+  static constexpr uint32_t kFormatVersion = 3;
 
  private:
   struct Prepared;
@@ -130,6 +145,7 @@ class Collection {
   DocumentStore store_;
   Bm25Index sparse_;
   std::unique_ptr<VectorIndex> dense_;
+  std::unique_ptr<RerankState> rerank_;
   std::unique_ptr<ChangeJournal> journal_;
   bool journal_incomplete_ = true;  // nothing journaled yet: a fresh collection needs a snapshot
   DocumentIndex ingested_;
