@@ -19,6 +19,8 @@ export const RANDOM_MODELS = [
     architecture: 'BertForSequenceClassification',
   },
   { id: 'random-minilm-colbert', head: 'token-embeddings', seed: 13, tokenizer: 'bert-uncased', architecture: 'BertModel' },
+  // A second encoder of the same shape: the passage side of a test dual encoder.
+  { id: 'random-minilm-ctx', head: 'embedding', seed: 14, tokenizer: 'bert-uncased', architecture: 'BertModel' },
 ];
 
 function configFor(model) {

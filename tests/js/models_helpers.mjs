@@ -68,3 +68,41 @@ export function maxAbsDiff(a, b) {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/**
+ * The reference Rust tokenizer (npm `tokenizers`) behind Osprey's tokenizer interface: used as the
+ * oracle for token ids, and in place of Osprey's C++ tokenizer where it is not built.
+ */
+export async function rustTokenizer(tokenizerJsonPath) {
+  const { default: tk } = await import('tokenizers');
+  const t = tk.Tokenizer.fromFile(tokenizerJsonPath);
+  t.disablePadding();
+  return {
+    padId: 0,
+    tokenToId: (s) => t.tokenToId(s) ?? undefined,
+    async encodeBatch(texts, a, b) {
+      const pairs = Array.isArray(a) ? a : null;
+      const options = (pairs ? b : a) ?? {};
+      if (options.maxLength) t.setTruncation(options.maxLength); else t.disableTruncation();
+      const encodings = pairs
+        ? await Promise.all(texts.map((x, i) => t.encode(x, pairs[i])))
+        : await t.encodeBatch(texts);
+      const cols = Math.max(0, ...encodings.map((e) => e.getIds().length));
+      const n = encodings.length;
+      const out = { rows: n, cols, inputIds: new Int32Array(n * cols), attentionMask: new Int32Array(n * cols),
+        tokenTypeIds: new Int32Array(n * cols) };
+      encodings.forEach((e, i) => {
+        out.inputIds.set(e.getIds(), i * cols);
+        out.attentionMask.set(e.getAttentionMask(), i * cols);
+        out.tokenTypeIds.set(e.getTypeIds(), i * cols);
+      });
+      return out;
+    },
+  };
+}
+
+/** Osprey's C++ tokenizer when it is built (web/src/tokenizer.js), else the Rust reference. */
+export async function tokenizerOption(tokenizerJsonPath) {
+  if (existsSync(`${ROOT}web/src/tokenizer.js`)) return {};
+  return { tokenizer: await rustTokenizer(tokenizerJsonPath) };
+}
