@@ -101,8 +101,16 @@ export async function rustTokenizer(tokenizerJsonPath) {
   };
 }
 
-/** Osprey's C++ tokenizer when it is built (web/src/tokenizer.js), else the Rust reference. */
+/**
+ * {} (= Osprey's C++ tokenizer, the default path) when the core is built with it, else the Rust
+ * reference in its place. OSPREY_MODELS_TOKENIZER=osprey|rust forces one.
+ */
 export async function tokenizerOption(tokenizerJsonPath) {
-  if (existsSync(`${ROOT}web/src/tokenizer.js`)) return {};
+  const forced = process.env.OSPREY_MODELS_TOKENIZER;
+  if (forced === 'osprey') return {};
+  if (forced !== 'rust' && existsSync(`${ROOT}web/src/tokenizer.js`)) {
+    const { loadCore } = await import('../../web/src/core.js');
+    if ((await loadCore()).TokenizerHandle) return {};
+  }
   return { tokenizer: await rustTokenizer(tokenizerJsonPath) };
 }
