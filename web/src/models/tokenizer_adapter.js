@@ -1,6 +1,7 @@
 // The tokenizer a model runs with: by default Osprey's C++ tokenizer (web/src/tokenizer.js, bit-exact
 // with Hugging Face tokenizers), or any object with the same shape passed as {tokenizer}. Batches come
 // back as flat row-major Int32Arrays padded to the longest row.
+import { loadCore } from '../core.js';
 import { OspreyError } from '../errors.js';
 
 /**
@@ -60,6 +61,10 @@ export async function loadTokenizer(json, configJson, { tokenizer } = {}) {
     module = await import('../tokenizer.js');
   } catch (cause) {
     throw new OspreyError(`Osprey's tokenizer module could not be loaded (${cause.message})`, 'TOKENIZER_UNAVAILABLE', { cause });
+  }
+  if (!module.Tokenizer || !(await loadCore()).TokenizerHandle) {
+    throw new OspreyError("this build of Osprey's core has no tokenizer: rebuild web/dist, or pass {tokenizer}",
+      'TOKENIZER_UNAVAILABLE');
   }
   try {
     return new TokenizerHandle(await module.Tokenizer.fromJson(json, configJson ?? undefined));
