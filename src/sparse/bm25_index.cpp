@@ -242,7 +242,7 @@ std::vector<ScoredSlot> Bm25Index::search_exhaustive(const std::vector<TermQuery
   std::vector<uint32_t> touched;
   for (const TermQuery& q : terms) {
     const PostingList* list = find(q.term);
-    if (!list || q.fields == 0) continue;
+    if (!list || q.fields == 0 || !(q.weight > 0)) continue;
     for (const Posting& p : list->postings) {
       if (q.gate && !q.gate->test(p.slot)) continue;
       scores[p.slot] += q.weight * saturated(p, q.fields);
@@ -265,7 +265,13 @@ std::vector<ScoredSlot> Bm25Index::search(const std::vector<TermQuery>& terms, s
   if (k == 0 || doc_count_ == 0) return heap;
   refresh_norms();
 
-  std::vector<Cursor> cursors;
+  // MaxScore, scored a window of documents at a time (as Lucene's MaxScoreBulkScorer): the
+  // "essential" terms are added up term-at-a-time into a small accumulator, which is cheap per
+  // posting; a document whose partial score plus the bounds of the other terms cannot beat the
+  // k-th best is skipped, and the rest are scored exactly, adding the terms in query order as the
+  // exhaustive search does. Documents are offered to the top k in increasing slot order, so ties
+  // resolve exactly as in the exhaustive search too.
+  std::vector<Cursor> cursors;  // in query order (ordinal = index here)
   cursors.reserve(terms.size());
   for (size_t i = 0; i < terms.size(); ++i) {
     const TermQuery& q = terms[i];
@@ -273,85 +279,96 @@ std::vector<ScoredSlot> Bm25Index::search(const std::vector<TermQuery>& terms, s
     if (!list || q.fields == 0 || !(q.weight > 0)) continue;
     const Posting* begin = list->postings.data();
     cursors.push_back({begin, begin + list->postings.size(), q.weight, q.fields, q.gate,
-                       q.weight * bound(*list, q.fields), uint32_t(i)});
+                       q.weight * bound(*list, q.fields), uint32_t(cursors.size())});
   }
   if (cursors.empty()) return heap;
-  // Pruning picks the next document among the cursors on every step: with very long queries
-  // (hundreds of terms) scoring every posting once is cheaper.
+  // Very long queries: the per-candidate rescoring below costs a step per term; scoring every
+  // posting once is cheaper.
   if (cursors.size() > kMaxPrunedTerms) return search_exhaustive(terms, k, allowed);
-  // Ascending bounds: a prefix of cursors whose bounds add up to no more than the k-th best score
-  // cannot bring a new document into the top k by itself (it is "non-essential").
-  std::sort(cursors.begin(), cursors.end(),
-            [](const Cursor& a, const Cursor& b) { return a.upper < b.upper; });
-  const size_t n = cursors.size();
-  std::vector<double> prefix(n + 1, 0.0);  // prefix[i]: sum of the bounds of cursors [0, i)
-  for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + double(cursors[i].upper);
 
+  const size_t n = cursors.size();
+  std::vector<Cursor> by_bound = cursors;  // ascending bounds: essential terms are a suffix
+  std::sort(by_bound.begin(), by_bound.end(),
+            [](const Cursor& a, const Cursor& b) { return a.upper < b.upper; });
+  std::vector<double> prefix(n + 1, 0.0);  // prefix[i]: sum of the bounds of by_bound[0, i)
+  for (size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + double(by_bound[i].upper);
+
+  constexpr uint32_t kWindow = 4096;
+  std::vector<float> partial(kWindow, 0.0f);
+  std::vector<uint64_t> touched(kWindow / 64, 0);
   heap.reserve(std::min(k, doc_count_) + 1);
   double threshold = -1;  // the k-th best score once the heap is full
   size_t first_essential = 0;
-  std::vector<float> contribution(terms.size(), 0.0f);
-  std::vector<uint32_t> scored;  // ordinals with a contribution for the current document
 
-  while (true) {
-    uint32_t doc = std::numeric_limits<uint32_t>::max();
+  while (first_essential < n) {
+    // The next window starts at the first document any essential term still has.
+    uint32_t next = std::numeric_limits<uint32_t>::max();
     for (size_t i = first_essential; i < n; ++i) {
-      if (cursors[i].it != cursors[i].end) doc = std::min(doc, cursors[i].it->slot);
+      if (by_bound[i].it != by_bound[i].end) next = std::min(next, by_bound[i].it->slot);
     }
-    if (doc == std::numeric_limits<uint32_t>::max()) break;
-
-    const bool admitted = !allowed || allowed->test(doc);
-    double partial = 0;
-    scored.clear();
+    if (next == std::numeric_limits<uint32_t>::max()) break;
+    const uint32_t window = next - next % kWindow;
+    const uint64_t window_end = uint64_t(window) + kWindow;
     for (size_t i = first_essential; i < n; ++i) {
-      Cursor& c = cursors[i];
-      if (c.it == c.end || c.it->slot != doc) continue;
-      if (admitted && (!c.gate || c.gate->test(doc))) {
-        const float s = c.weight * saturated(*c.it, c.fields);
-        contribution[c.ordinal] = s;
-        scored.push_back(c.ordinal);
-        partial += s;
-      }
-      ++c.it;
-    }
-    if (!admitted) continue;
-    bool pruned = false;
-    for (size_t i = first_essential; i-- > 0;) {
-      if (heap.size() == k && (partial + prefix[i + 1]) * kBoundSlack <= threshold) {
-        pruned = true;
-        break;
-      }
-      Cursor& c = cursors[i];
-      c.advance_to(doc);
-      if (c.it != c.end && c.it->slot == doc && (!c.gate || c.gate->test(doc))) {
-        const float s = c.weight * saturated(*c.it, c.fields);
-        contribution[c.ordinal] = s;
-        scored.push_back(c.ordinal);
-        partial += s;
+      Cursor& c = by_bound[i];
+      for (; c.it != c.end && c.it->slot < window_end; ++c.it) {
+        if (c.gate && !c.gate->test(c.it->slot)) continue;
+        const uint32_t d = c.it->slot - window;
+        partial[d] += c.weight * saturated(*c.it, c.fields);
+        touched[d >> 6] |= uint64_t(1) << (d & 63);
       }
     }
-    if (pruned || scored.empty()) continue;
-    // The score is the sum in query order, exactly as the exhaustive search adds it up.
-    std::sort(scored.begin(), scored.end());
-    float score = 0;
-    for (uint32_t ordinal : scored) score += contribution[ordinal];
-    if (!(score > 0)) continue;
-    const ScoredSlot hit{doc, score};
-    if (heap.size() < k) {
-      heap.push_back(hit);
-      std::push_heap(heap.begin(), heap.end(), WorseFirst{});
-    } else if (better(hit, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), WorseFirst{});
-      heap.back() = hit;
-      std::push_heap(heap.begin(), heap.end(), WorseFirst{});
-    } else {
-      continue;
-    }
-    if (heap.size() == k) {
-      threshold = heap.front().score;
-      while (first_essential < n && prefix[first_essential + 1] * kBoundSlack <= threshold) {
-        first_essential++;
+    const double others = prefix[first_essential];  // bound of the non-essential terms
+    for (size_t w = 0; w < touched.size(); ++w) {
+      for (uint64_t bits = touched[w]; bits; bits &= bits - 1) {
+        const uint32_t d = uint32_t(w * 64 + size_t(__builtin_ctzll(bits)));
+        const uint32_t doc = window + d;
+        const float partial_score = partial[d];
+        const double estimate = double(partial_score) + others;
+        partial[d] = 0.0f;
+        if (allowed && !allowed->test(doc)) continue;
+        if (heap.size() == k) {
+          // Add the other terms' actual scores, largest bounds first, while the document can
+          // still make it; most candidates drop out after a term or two.
+          double sum = double(partial_score);
+          bool hopeless = estimate * kBoundSlack <= threshold;
+          for (size_t i = first_essential; i-- > 0 && !hopeless;) {
+            Cursor& c = by_bound[i];
+            c.advance_to(doc);
+            if (c.it != c.end && c.it->slot == doc && (!c.gate || c.gate->test(doc))) {
+              sum += double(c.weight * saturated(*c.it, c.fields));
+            }
+            hopeless = (sum + prefix[i]) * kBoundSlack <= threshold;
+          }
+          if (hopeless) continue;
+        }
+        float score = 0;
+        for (Cursor& c : cursors) {
+          c.advance_to(doc);
+          if (c.it != c.end && c.it->slot == doc && (!c.gate || c.gate->test(doc))) {
+            score += c.weight * saturated(*c.it, c.fields);
+          }
+        }
+        if (!(score > 0)) continue;
+        const ScoredSlot hit{doc, score};
+        if (heap.size() < k) {
+          heap.push_back(hit);
+          std::push_heap(heap.begin(), heap.end(), WorseFirst{});
+        } else if (better(hit, heap.front())) {
+          std::pop_heap(heap.begin(), heap.end(), WorseFirst{});
+          heap.back() = hit;
+          std::push_heap(heap.begin(), heap.end(), WorseFirst{});
+        } else {
+          continue;
+        }
+        if (heap.size() == k) threshold = heap.front().score;
       }
+      touched[w] = 0;
+    }
+    // Terms whose bounds add up to no more than the k-th best score cannot bring a new document
+    // into the top k by themselves: from the next window on, only candidates score them.
+    while (first_essential < n && prefix[first_essential + 1] * kBoundSlack <= threshold) {
+      first_essential++;
     }
   }
   std::sort(heap.begin(), heap.end(), better);

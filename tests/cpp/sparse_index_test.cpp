@@ -80,7 +80,9 @@ TEST_CASE("sparse: pruned top-k equals exhaustive scoring on random queries") {
 
 TEST_CASE("sparse: BM25F scores follow the formula") {
   Analyzer a(AnalyzerConfig{Language::kNone, true, false, false, CjkMode::kBigrams});
-  Bm25Params params;  // k1 0.9, b 0.4
+  Bm25Params params;
+  params.k1 = 0.9f;
+  params.b = 0.4f;
   Bm25Index index(params);
   index.add(0, analyzed(a, "", "wing wing lift"));
   index.add(1, analyzed(a, "", "lift drag"));
