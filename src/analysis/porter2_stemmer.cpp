@@ -12,7 +12,7 @@ bool is_vowel(char c) {
 }
 
 bool ends_with(const std::string& w, std::string_view suffix) {
-  return w.size() >= suffix.size() &&
+  return w.size() >= suffix.size() && w.back() == suffix.back() &&
          std::string_view(w).substr(w.size() - suffix.size()) == suffix;
 }
 

@@ -90,28 +90,39 @@ Bm25Params Bm25Params::load(ByteReader& in) {
 }
 
 void Bm25Index::add(uint32_t slot, const std::array<std::vector<Token>, kFieldCount>& fields) {
-  // Positions of each term by field, in order of appearance (tokens come sorted by position).
-  std::map<std::string_view, std::array<std::vector<uint32_t>, kFieldCount>> occurrences;
+  // Occurrences sorted by (term, field, position): each term's run becomes one posting.
+  struct Occurrence {
+    const std::string* term;
+    uint32_t field;
+    uint32_t position;
+  };
+  std::vector<Occurrence> occurrences;
+  occurrences.reserve(fields[0].size() + fields[1].size());
   for (size_t f = 0; f < kFieldCount; ++f) {
-    for (const Token& t : fields[f]) occurrences[t.term][f].push_back(t.position);
+    for (const Token& t : fields[f]) occurrences.push_back({&t.term, uint32_t(f), t.position});
   }
+  std::sort(occurrences.begin(), occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
+    const int c = a.term->compare(*b.term);
+    return c < 0 ||
+           (c == 0 && (a.field < b.field || (a.field == b.field && a.position < b.position)));
+  });
   if (field_lengths_.size() <= slot) field_lengths_.resize(slot + 1, {0, 0});
   for (size_t f = 0; f < kFieldCount; ++f) {
     field_lengths_[slot][f] = uint32_t(fields[f].size());
     total_lengths_[f] += fields[f].size();
   }
-  for (auto& [term, by_field] : occurrences) {
-    PostingList& list = postings_[std::string(term)];
-    Posting p{slot,
-              {uint32_t(by_field[0].size()), uint32_t(by_field[1].size())},
-              uint32_t(list.positions.size())};
-    for (auto& positions : by_field) {
-      std::sort(positions.begin(), positions.end());
-      uint32_t previous = 0;
-      for (uint32_t pos : positions) {
-        put_varint(list.positions, pos - previous);
-        previous = pos;
-      }
+  for (size_t i = 0; i < occurrences.size();) {
+    const std::string& term = *occurrences[i].term;
+    PostingList& list = postings_[term];
+    Posting p{slot, {0, 0}, uint32_t(list.positions.size())};
+    uint32_t previous = 0, previous_field = 0;
+    for (; i < occurrences.size() && *occurrences[i].term == term; ++i) {
+      const Occurrence& o = occurrences[i];
+      if (o.field != previous_field) previous = 0;  // each field's positions are delta-coded
+      previous_field = o.field;
+      p.tf[o.field]++;
+      put_varint(list.positions, o.position - previous);
+      previous = o.position;
     }
     // Slots are usually appended in increasing order; reused slots are inserted in place.
     if (list.postings.empty() || list.postings.back().slot < slot) {
