@@ -73,7 +73,7 @@ class WorkerConnection {
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       try {
-        this.#worker.postMessage({ id, op, ...payload }, transfer);
+        this.#worker.postMessage({ id, op, payload }, transfer);
       } catch (cause) {
         reject(new OspreyError(`arguments of ${op}() cannot be sent to the worker: ${cause.message}`,
           'INVALID_ARGUMENT', { cause }));

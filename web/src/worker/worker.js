@@ -74,18 +74,23 @@ function reply(message, transfer = []) {
   self.postMessage(message, transfer);
 }
 
+async function handle({ id, op, payload }) {
+  try {
+    if (!Object.hasOwn(operations, op)) throw Object.assign(new Error(`unknown operation ${op}`), { code: 'INTERNAL' });
+    const progress = (done, total) => reply({ id, progress: { done, total } });
+    const result = await operations[op](payload, progress);
+    const info = collections.get(payload.handle)?.info();
+    // Exported bytes move to the page without a copy when they own their buffer.
+    const owned = result instanceof Uint8Array && result.byteOffset === 0 && result.byteLength === result.buffer.byteLength;
+    reply({ id, result, info }, owned ? [result.buffer] : []);
+  } catch (error) {
+    reply({ id, error: { message: error?.message ?? String(error), code: error?.code ?? 'INTERNAL' } });
+  }
+}
+
 self.onmessage = ({ data }) => {
-  const { id, op } = data;
-  queue = queue.then(async () => {
-    try {
-      const progress = (done, total) => reply({ id, progress: { done, total } });
-      const result = await operations[op](data, progress);
-      const info = collections.has(data.handle) ? collections.get(data.handle).info() : undefined;
-      const transfer = result instanceof Uint8Array ? [result.buffer] : [];
-      reply({ id, result, info }, transfer);
-    } catch (error) {
-      reply({ id, error: { message: error?.message ?? String(error), code: error?.code ?? 'INTERNAL' } });
-    }
+  queue = queue.then(() => handle(data)).catch((error) => {
+    reply({ id: data?.id, error: { message: `worker failure: ${error?.message ?? error}`, code: 'INTERNAL' } });
   });
 };
 
