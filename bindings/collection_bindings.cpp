@@ -3,6 +3,7 @@
 #include <emscripten/val.h>
 
 #include "collection/collection.h"
+#include "collection_handle.h"
 #include "errors.h"
 #include "query/highlight.h"
 #include "query/query_parser.h"
@@ -268,11 +269,19 @@ class CollectionHandle {
     });
   }
 
+  Collection& core() { return c_; }
+
  private:
   Collection c_;
 };
 
 }  // namespace
+
+Collection& collection_of(const emscripten::val& handle) {
+  if (handle.isUndefined() || handle.isNull()) type_error("collection", "an open collection");
+  return handle.as<CollectionHandle*>(emscripten::allow_raw_pointers())->core();
+}
+
 }  // namespace osprey::bindings
 
 EMSCRIPTEN_BINDINGS(osprey_collection) {

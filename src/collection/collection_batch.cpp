@@ -38,6 +38,9 @@ void Collection::apply_batch(
   this->add(std::move(add));
   for (auto& [slot, json] : metadata) store_.set_metadata(slot, std::move(json));
   for (uint32_t slot : remove_slots) erase(slot);
+  // The journal records upserts and deletes, not metadata moves or the passage map: the next
+  // save must be a full snapshot.
+  journal_incomplete_ = true;
 }
 
 }  // namespace osprey
