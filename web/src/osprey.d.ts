@@ -4,7 +4,8 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VECTOR' | 'DUPLICATE_ID' | 'UNKNOWN_ID'
   | 'EMPTY_QUERY' | 'INVALID_UTF8' | 'INVALID_JSON' | 'CORRUPT_DATA' | 'UNSUPPORTED_FORMAT'
   | 'LIMIT_EXCEEDED' | 'CLOSED' | 'MISMATCH' | 'OUT_OF_MEMORY' | 'WASM_LOAD_FAILED'
-  | 'STORAGE_UNAVAILABLE' | 'STORAGE_FAILED' | 'QUOTA_EXCEEDED' | 'INTERNAL' | (string & {});
+  | 'STORAGE_UNAVAILABLE' | 'STORAGE_FAILED' | 'QUOTA_EXCEEDED' | 'WORKER_UNAVAILABLE' | 'INTERNAL'
+  | (string & {});
 
 export class OspreyError extends Error {
   constructor(message: string, code?: ErrorCode, options?: { cause?: unknown });
@@ -39,6 +40,31 @@ export interface OpenOptions {
   /** Where osprey_core.wasm is served, when not next to osprey_core.mjs. */
   wasmUrl?: string | URL;
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /**
+   * Run the engine in a dedicated Web Worker (same API; methods resolve when the worker answers).
+   * 'auto': like true, but falls back to the main thread (with a warning) when workers are blocked.
+   */
+  worker?: boolean | 'auto';
+  /** Receives warnings such as the 'auto' worker fallback (default: console.warn). */
+  onWarning?: (message: string) => void;
+  /** Text analysis of the collection. */
+  analyzer?: { language?: string; stemmer?: boolean; stopwords?: boolean; lowercase?: boolean; cjk?: string };
+  /** An embedding model id from models/manifest.json (e.g. 'osprey-static-en'): fills in missing vectors. */
+  model?: string | Record<string, unknown>;
+  modelOptions?: Record<string, unknown>;
+  /** Your own embedder, used like `model`. */
+  embedder?: { dimension: number; embedDocuments(texts: string[]): Promise<Float32Array[]>; embedQuery(text: string): Promise<Float32Array> };
+}
+
+/** Indexing progress: `done` of `total` documents. */
+export interface Progress {
+  kind: 'add' | 'upsert';
+  done: number;
+  total: number;
+}
+
+export interface AddOptions {
+  onProgress?: (progress: Progress) => void;
 }
 
 export interface DocumentInput {
@@ -68,6 +94,10 @@ export interface SearchOptions {
   rrfK?: number;
   candidates?: number;
   highlight?: boolean;
+  /** The best passage of each hit with the query's terms marked. */
+  snippet?: boolean | { maxChars?: number };
+  /** false: hits carry ids and scores only. */
+  documents?: boolean;
 }
 
 /** [start, end) in UTF-16 code units, as JS strings index. */
@@ -80,6 +110,7 @@ export interface SearchHit extends StoredDocument {
   sparseRank?: number;
   denseRank?: number;
   highlights?: { title: Span[]; body: Span[] };
+  snippet?: { text: string; highlights: Span[] };
 }
 
 export interface CollectionInfo {
@@ -91,6 +122,8 @@ export interface CollectionInfo {
   index: 'hnsw' | 'flat';
   vectors: number;
   formatVersion: number;
+  /** true when the collection runs in a Web Worker (Osprey.open(name, {worker: true})). */
+  worker: boolean;
 }
 
 export class Collection {
@@ -98,12 +131,32 @@ export class Collection {
   readonly size: number;
   readonly storageKind: string;
   info(): CollectionInfo;
-  add(docs: DocumentInput[]): Promise<void>;
-  upsert(docs: DocumentInput[]): Promise<void>;
+  add(docs: DocumentInput[], options?: AddOptions): Promise<void>;
+  upsert(docs: DocumentInput[], options?: AddOptions): Promise<void>;
   delete(ids: string | string[]): Promise<void>;
   get(id: string): Promise<StoredDocument | null>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
   export(): Uint8Array;
+  save(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * A collection whose engine runs in a dedicated Web Worker (Osprey.open(name, {worker: true})).
+ * Same methods as Collection, except that export() resolves to the bytes. `size` and `info()` are
+ * those after the last completed call. Dispatches 'progress' events ({detail: Progress}).
+ */
+export class WorkerCollection extends EventTarget {
+  readonly name: string;
+  readonly size: number;
+  readonly storageKind: string;
+  info(): CollectionInfo;
+  add(docs: DocumentInput[], options?: AddOptions): Promise<void>;
+  upsert(docs: DocumentInput[], options?: AddOptions): Promise<void>;
+  delete(ids: string | string[]): Promise<void>;
+  get(id: string): Promise<StoredDocument | null>;
+  search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  export(): Promise<Uint8Array>;
   save(): Promise<void>;
   close(): void;
 }
@@ -126,7 +179,9 @@ export class IndexedDBStorage implements StorageBackend {
 }
 
 export declare const Osprey: {
-  open(name: string, options?: OpenOptions): Promise<Collection>;
+  open(name: string, options: OpenOptions & { worker: true }): Promise<WorkerCollection>;
+  open(name: string, options: OpenOptions & { worker: 'auto' | boolean }): Promise<Collection | WorkerCollection>;
+  open(name: string, options?: OpenOptions & { worker?: false }): Promise<Collection>;
   delete(name: string, options?: { storage?: OpenOptions['storage'] }): Promise<void>;
 };
 export default Osprey;
