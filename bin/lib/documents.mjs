@@ -1,6 +1,6 @@
 // Turns a file into Osprey documents: plain text, Markdown, HTML (text without markup) and JSON
-// (an object, or an array of objects, with title / body or text fields). Used by the CLI; the
-// static page example has its own copy for the browser's File objects.
+// (an object, or an array of objects, with title / body or text fields). Plain JS with no Node
+// imports: the CLI and the static page example (web/examples/static/) both use it.
 export const INDEXED_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.json']);
 
 const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

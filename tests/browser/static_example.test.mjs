@@ -1,0 +1,71 @@
+// The static page example (web/examples/static/): files given through the file input and by drag and
+// drop are indexed, searched with highlighted snippets and a score breakdown, and still there after
+// a reload (IndexedDB).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await openBrowser(); });
+after(async () => { await browser?.close(); });
+
+const FILES = [
+  { name: 'gliders.txt', mimeType: 'text/plain', buffer: Buffer.from('Gliders climb in thermals: columns of rising warm air.') },
+  { name: 'wings.md', mimeType: 'text/markdown', buffer: Buffer.from('# Swept wings\n\nA swept wing delays shock waves at high speed.') },
+  { name: 'heat.html', mimeType: 'text/html', buffer: Buffer.from(
+    '<html><head><title>Heat &amp; air</title><script>var thermals = 1</script></head><body><p>Warm air rises; cool air sinks.</p></body></html>') },
+  { name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
+];
+
+async function results(page) {
+  return page.$$eval('li.hit', (items) => items.map((li) => ({
+    title: li.querySelector('h3').textContent,
+    marks: [...li.querySelectorAll('mark')].map((m) => m.textContent.toLowerCase()),
+    scores: li.querySelector('.scores').textContent,
+  })));
+}
+
+test('index dropped and chosen files, search with highlights and scores, reload and search again', async () => {
+  const page = await browser.newPage('/web/examples/static/');
+  await page.waitForFunction(() => window.staticExampleReady === true);
+  assert.match(await page.textContent('#status'), /No files yet/);
+
+  await page.setInputFiles('#files', FILES);
+  await page.waitForFunction(() => /3 documents, saved in IndexedDB, indexed in a worker/.test(document.querySelector('#status').textContent));
+  assert.match(await page.textContent('#status'), /Skipped photo\.png/);
+
+  // Drag and drop of one more file onto the drop zone.
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['Thermals form over dark fields on sunny days.'], 'fields.txt', { type: 'text/plain' }));
+    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await page.waitForFunction(() => /^4 documents/.test(document.querySelector('#status').textContent));
+
+  await page.fill('#query', 'thermals');
+  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 2);
+  const first = await results(page);
+  assert.deepEqual(first.map((r) => r.title).sort(), ['fields.txt', 'gliders.txt']);
+  for (const r of first) {
+    assert.deepEqual(r.marks, ['thermals']);
+    assert.match(r.scores, /^score \d+\.\d{3} · BM25 \d+\.\d{3} \(rank [12]\)$/);
+  }
+  await page.fill('#query', 'warm air');
+  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 2);
+  assert.deepEqual((await results(page)).map((r) => r.title).sort(), ['Heat & air', 'gliders.txt']);
+
+  await page.reload();
+  await page.waitForFunction(() => window.staticExampleReady === true);
+  assert.match(await page.textContent('#status'), /^4 documents, saved in IndexedDB/);
+  await page.fill('#query', 'thermals');
+  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 2);
+  assert.deepEqual(await results(page), first);
+
+  await page.click('#clear');
+  await page.waitForFunction(() => /^0 documents/.test(document.querySelector('#status').textContent));
+  await page.reload();
+  await page.waitForFunction(() => window.staticExampleReady === true);
+  assert.match(await page.textContent('#status'), /No files yet/);
+  assert.deepEqual(browser.errors, []);
+  await page.close();
+});

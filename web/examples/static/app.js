@@ -1,0 +1,108 @@
+// The static page example: index the files the user drops in, search them with highlighted
+// snippets and a score breakdown, keep the collection in IndexedDB across reloads. No build step:
+// the import map in index.html resolves 'osprey-search'.
+import { Osprey } from 'osprey-search';
+import { documentsFromFile, INDEXED_EXTENSIONS } from '../../../bin/lib/documents.mjs';
+
+const $ = (id) => document.getElementById(id);
+const status = (text) => { $('status').textContent = text; };
+
+// worker: 'auto' keeps the page responsive while indexing, and still works where workers are blocked.
+let collection = await Osprey.open('static-example', { worker: 'auto' });
+
+function describe() {
+  const { size, storage, worker } = collection.info();
+  const where = storage === 'indexeddb' ? 'saved in IndexedDB' : 'in memory only (this browser has no IndexedDB)';
+  return `${size} document${size === 1 ? '' : 's'}, ${where}${worker ? ', indexed in a worker' : ''}.`;
+}
+
+async function indexFiles(files) {
+  const docs = [];
+  const skipped = [];
+  for (const file of files) {
+    const extension = file.name.slice(file.name.lastIndexOf('.')).toLowerCase();
+    if (!INDEXED_EXTENSIONS.has(extension)) { skipped.push(file.name); continue; }
+    docs.push(...documentsFromFile(file.name, await file.text()));
+  }
+  status(`Indexing ${docs.length} documents…`);
+  // upsert: dropping a file again replaces its old version.
+  await collection.upsert(docs, { onProgress: ({ done, total }) => status(`Indexing ${done}/${total}…`) });
+  await collection.save();
+  status(describe() + (skipped.length ? ` Skipped ${skipped.join(', ')} (not .txt, .md, .html or .json).` : ''));
+  $('query').disabled = false;
+  await search();
+}
+
+/** About 240 characters of text around the first highlight, with <mark>ed terms (DOM nodes, no HTML). */
+function snippet(text, spans) {
+  const p = document.createElement('p');
+  const from = spans.length ? Math.max(0, spans[0][0] - 80) : 0;
+  const to = Math.min(text.length, from + 240);
+  let at = from;
+  if (from > 0) p.append('…');
+  for (const [start, end] of spans) {
+    if (start < at || end > to) continue;
+    p.append(text.slice(at, start));
+    const mark = document.createElement('mark');
+    mark.textContent = text.slice(start, end);
+    p.append(mark);
+    at = end;
+  }
+  p.append(text.slice(at, to) + (to < text.length ? '…' : ''));
+  return p;
+}
+
+function scoreLine(hit) {
+  const parts = [`score ${hit.score.toFixed(3)}`];
+  if (hit.sparseScore !== undefined) parts.push(`BM25 ${hit.sparseScore.toFixed(3)} (rank ${hit.sparseRank})`);
+  if (hit.denseScore !== undefined) parts.push(`vector ${hit.denseScore.toFixed(3)} (rank ${hit.denseRank})`);
+  const line = document.createElement('div');
+  line.className = 'scores';
+  line.textContent = parts.join(' · ');
+  return line;
+}
+
+let searchId = 0;
+async function search() {
+  const query = $('query').value.trim();
+  const id = ++searchId;
+  if (!query) { $('results').replaceChildren(); return; }
+  const started = performance.now();
+  const hits = await collection.search(query, { k: 10, highlight: true });
+  if (id !== searchId) return; // a newer keystroke won
+  $('results').replaceChildren(...hits.map((hit) => {
+    const li = document.createElement('li');
+    li.className = 'hit';
+    const h3 = document.createElement('h3');
+    h3.textContent = hit.title || hit.id;
+    li.append(h3, snippet(hit.body, hit.highlights?.body ?? []), scoreLine(hit));
+    return li;
+  }));
+  status(`${describe()} ${hits.length} result${hits.length === 1 ? '' : 's'} in ${(performance.now() - started).toFixed(1)} ms.`);
+}
+
+$('files').addEventListener('change', (e) => indexFiles([...e.target.files]).catch(showError));
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  indexFiles([...e.dataTransfer.files]).catch(showError);
+});
+$('query').addEventListener('input', () => search().catch(showError));
+$('clear').addEventListener('click', async () => {
+  collection.close();
+  await Osprey.delete('static-example');
+  collection = await Osprey.open('static-example', { worker: 'auto' });
+  $('results').replaceChildren();
+  status(describe());
+});
+
+function showError(error) {
+  status(`${error.message}${error.code ? ` (${error.code})` : ''}`);
+}
+
+status(collection.size ? describe() : 'No files yet: drop some above.');
+$('query').disabled = collection.size === 0;
+window.staticExampleReady = true;
