@@ -18,7 +18,7 @@ struct Match {
 
 }  // namespace
 
-Snippet make_snippet(const Analyzer& analyzer, std::string_view text,
+Snippet best_passage(const Analyzer& analyzer, std::string_view text,
                      const std::vector<std::string>& terms, size_t max_chars) {
   max_chars = std::max<size_t>(max_chars, 1);
   // Code point offset of every byte offset where a code point starts (tokens' offsets are bytes).

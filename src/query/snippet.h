@@ -1,5 +1,6 @@
 // The best passage of a document for a query, with the query's terms marked: what a result list
-// (or a RAG prompt) shows instead of the whole text.
+// (or a RAG prompt) shows instead of the whole text. (Not src/ingest's make_snippet, which returns
+// HTML around the first match.)
 #pragma once
 
 #include <string>
@@ -19,7 +20,7 @@ struct Snippet {
 // Chooses the window of at most `max_chars` code points with the most distinct query terms
 // (repeats count a little), widened with context on both sides; the start of the text when no
 // term occurs. `text` must be valid UTF-8; `terms` are analyzed terms (see matched_terms).
-Snippet make_snippet(const Analyzer& analyzer, std::string_view text,
+Snippet best_passage(const Analyzer& analyzer, std::string_view text,
                      const std::vector<std::string>& terms, size_t max_chars = 200);
 
 }  // namespace osprey

@@ -142,7 +142,7 @@ TEST_CASE("snippets: best passage with marked terms and UTF-16 offsets") {
   for (int i = 0; i < 30; ++i) text += "More filler text here. ";
   auto terms = matched_terms(a, parse_query("swept wings -filler"));
   CHECK(terms == std::vector<std::string>{"swept", "wing"});
-  Snippet s = make_snippet(a, text, terms, 80);
+  Snippet s = best_passage(a, text, terms, 80);
   CHECK(s.text.find("swept wing") != std::string::npos);
   CHECK(s.text.rfind("\u2026", 0) == 0);  // cut text is marked
   REQUIRE(s.highlights.size() == 2);
@@ -153,12 +153,12 @@ TEST_CASE("snippets: best passage with marked terms and UTF-16 offsets") {
   CHECK(s.highlights[0].end - s.highlights[0].start == std::string("swept").size());
   CHECK(s.highlights[1].start == s.highlights[0].end + 1);
 
-  Snippet zh = make_snippet(a, "😀机翼的升力与滑流。", matched_terms(a, parse_query("升力")), 50);
+  Snippet zh = best_passage(a, "😀机翼的升力与滑流。", matched_terms(a, parse_query("升力")), 50);
   REQUIRE(zh.highlights.size() == 1);
   CHECK(zh.highlights[0].start == 5);  // the emoji is two UTF-16 code units
   CHECK(zh.highlights[0].end == 7);
-  Snippet none = make_snippet(a, "short text", {"absent"}, 50);
+  Snippet none = best_passage(a, "short text", {"absent"}, 50);
   CHECK(none.text == "short text");
   CHECK(none.highlights.empty());
-  CHECK(make_snippet(a, "", {"x"}, 50).text.empty());
+  CHECK(best_passage(a, "", {"x"}, 50).text.empty());
 }
