@@ -2,6 +2,10 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
 #include "collection/collection.h"
 #include "collection_handle.h"
 #include "errors.h"
@@ -96,49 +100,89 @@ struct HitOptions {
   bool documents = true;  // title, body and metadata
 };
 
-val spans_to_js(const std::vector<Span>& spans) {
-  val list = val::array();
-  for (const Span& s : spans) {
-    val pair = val::array();
-    pair.call<void>("push", s.start, s.end);
-    list.call<void>("push", pair);
+// Hits cross into JS as one JSON text parsed by JSON.parse: one call instead of a property set
+// per field per hit through Embind (which cost more than the search itself for 100 hits).
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;  // valid UTF-8, checked on the way in
+    }
   }
-  return list;
+  out += '"';
 }
 
-val hit_to_js(const Collection& c, const SearchHit& hit, const HitOptions& options) {
-  const StoredDocument& doc = c.document(hit.slot);
-  const std::vector<std::string>* terms = options.terms;
-  val out = val::object();
-  out.set("id", doc.id);
-  out.set("score", hit.score);
-  if (options.documents) {
-    out.set("title", doc.title);
-    out.set("body", doc.body);
-    out.set("metadataJson", doc.metadata.dump());
-  } else {
-    out.set("metadataJson", std::string("{}"));
+void append_json_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
   }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  out += buf;
+}
+
+void append_spans(std::string& out, const std::vector<Span>& spans) {
+  out += '[';
+  for (size_t i = 0; i < spans.size(); ++i) {
+    if (i) out += ',';
+    out += '[' + std::to_string(spans[i].start) + ',' + std::to_string(spans[i].end) + ']';
+  }
+  out += ']';
+}
+
+void append_hit(std::string& out, const Collection& c, const SearchHit& hit, const HitOptions& options) {
+  const StoredDocument& doc = c.document(hit.slot);
+  out += "{\"id\":";
+  append_json_string(out, doc.id);
+  out += ",\"score\":";
+  append_json_number(out, hit.score);
+  out += ",\"metadataJson\":";
+  if (options.documents) {
+    append_json_string(out, doc.metadata.dump());
+    out += ",\"title\":";
+    append_json_string(out, doc.title);
+    out += ",\"body\":";
+    append_json_string(out, doc.body);
+  } else {
+    out += "\"{}\"";
+  }
+  auto number = [&](const char* key, double v) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    append_json_number(out, v);
+  };
+  if (hit.sparse_score) number("sparseScore", *hit.sparse_score);
+  if (hit.dense_score) number("denseScore", *hit.dense_score);
+  if (hit.sparse_rank) number("sparseRank", *hit.sparse_rank);
+  if (hit.dense_rank) number("denseRank", *hit.dense_rank);
   if (options.snippet_terms) {
     // The body's best passage; the title when the body has no text.
     const std::string& text = doc.body.empty() ? doc.title : doc.body;
-    Snippet snippet = make_snippet(c.analyzer(), text, *options.snippet_terms, options.snippet_chars);
-    val js = val::object();
-    js.set("text", snippet.text);
-    js.set("highlights", spans_to_js(snippet.highlights));
-    out.set("snippet", js);
+    Snippet snippet = best_passage(c.analyzer(), text, *options.snippet_terms, options.snippet_chars);
+    out += ",\"snippet\":{\"text\":";
+    append_json_string(out, snippet.text);
+    out += ",\"highlights\":";
+    append_spans(out, snippet.highlights);
+    out += '}';
   }
-  if (hit.sparse_score) out.set("sparseScore", *hit.sparse_score);
-  if (hit.dense_score) out.set("denseScore", *hit.dense_score);
-  if (hit.sparse_rank) out.set("sparseRank", *hit.sparse_rank);
-  if (hit.dense_rank) out.set("denseRank", *hit.dense_rank);
-  if (terms) {
-    val highlights = val::object();
-    highlights.set("title", spans_to_js(match_spans(c.analyzer(), doc.title, *terms)));
-    highlights.set("body", spans_to_js(match_spans(c.analyzer(), doc.body, *terms)));
-    out.set("highlights", highlights);
+  if (options.terms) {
+    out += ",\"highlights\":{\"title\":";
+    append_spans(out, match_spans(c.analyzer(), doc.title, *options.terms));
+    out += ",\"body\":";
+    append_spans(out, match_spans(c.analyzer(), doc.body, *options.terms));
+    out += '}';
   }
-  return out;
+  out += '}';
 }
 
 class CollectionHandle {
@@ -217,9 +261,13 @@ class CollectionHandle {
       if (highlight || want_snippet) terms = matched_terms(c_.analyzer(), parse_query(r.text));
       if (highlight) hit_options.terms = &terms;
       if (want_snippet) hit_options.snippet_terms = &terms;
-      val out = val::array();
-      for (const auto& hit : hits) out.call<void>("push", hit_to_js(c_, hit, hit_options));
-      return out;
+      std::string json = "[";
+      for (size_t i = 0; i < hits.size(); ++i) {
+        if (i) json += ',';
+        append_hit(json, c_, hits[i], hit_options);
+      }
+      json += ']';
+      return val::global("JSON").call<val>("parse", json);
     });
   }
 
