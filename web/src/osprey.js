@@ -5,9 +5,11 @@ import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
+import * as ingest from './ingest.js';
 import { openInWorker } from './worker/client.js';
 
 export { OspreyError, IndexedDBStorage, MemoryStorage };
+export { chunkText } from './ingest.js';
 
 const sharedMemoryStorage = new MemoryStorage();
 
@@ -142,6 +144,30 @@ export class Collection {
     }
     return this.#live().search(request).map(fromCoreHit);
   }
+
+  /**
+   * Ingests whole documents as passages (text, Markdown, HTML or JSON records; see ingest.js).
+   * Re-adding a document embeds and indexes only its changed passages.
+   * @param {object} [options] {format, chunk: {maxTokens, overlap, splitLongWords}, tokenizer, fields, embed}
+   */
+  async addDocuments(docs, options) { return ingest.addDocuments(this.#live(), this.#embedder, docs, options); }
+
+  /** Deletes ingested documents with all their passages. */
+  async deleteDocuments(ids) { return ingest.deleteDocuments(this.#live(), ids); }
+
+  /** Ingested documents ranked by their passages, with best passages and snippets. */
+  async searchDocuments(query, options) {
+    return ingest.searchDocuments(this.#live(), this.#embedder, query, options);
+  }
+
+  /** The best passages for `query` packed into {tokenBudget}, with citations and a prompt. */
+  async context(query, options) { return ingest.context(this.#live(), this.#embedder, query, options); }
+
+  /** The passages an ingested document became (offsets, sections), or null. */
+  async documentPassages(id) { return ingest.documentPassages(this.#live(), id); }
+
+  /** Ingestion work counters (passages indexed and embedded, documents skipped, embed calls). */
+  async ingestStats() { return ingest.ingestStats(this.#live()); }
 
   /** The whole collection as one versioned, checksummed byte buffer. */
   export() {
