@@ -121,3 +121,30 @@ test('no IndexedDB (private browsing): memory fallback that warns, and a clear e
   assert.ok(messages.some((m) => m.startsWith('warning:') && /IndexedDB is not available/.test(m)), messages.join('\n'));
   await page.close();
 });
+
+test("a strict CSP (script-src 'self' 'wasm-unsafe-eval', no 'unsafe-eval') still loads the core, also in a worker", async () => {
+  const page = await browser.context.newPage();
+  const html = `<!doctype html><meta charset="utf-8">
+    <meta http-equiv="Content-Security-Policy" content="script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'">
+    <script type="module" src="/delivery-expose.js"></script>`;
+  await page.route(`${browser.url}/delivery-strict.html`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.route(`${browser.url}/delivery-expose.js`, (route) => route.fulfill({ contentType: 'text/javascript',
+    body: "import * as osprey from '/web/src/osprey.js'; window.osprey = osprey; window.ospreyReady = true;" }));
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+  await page.goto(`${browser.url}/delivery-strict.html`);
+  await page.waitForFunction(() => window.ospreyReady === true);
+  const outcome = await page.evaluate(async () => {
+    const out = {};
+    for (const worker of [false, true]) {
+      const c = await window.osprey.Osprey.open(`strict-${worker}`, { storage: 'memory', worker });
+      await c.add([{ id: 'a', body: 'no eval needed' }]);
+      out[worker] = (await c.search('eval')).map((h) => h.id);
+      c.close();
+    }
+    return out;
+  });
+  assert.deepEqual(outcome, { false: ['a'], true: ['a'] });
+  assert.deepEqual(violations, []);
+  await page.close();
+});
