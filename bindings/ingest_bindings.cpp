@@ -4,6 +4,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -363,31 +364,53 @@ val counters_js(val handle) {
   });
 }
 
-// Chunking alone, without a collection: [{text, section, start, end, byteStart, byteEnd, tokens}].
+// Chunking alone, without a collection or an index: [{text, section, start, end, byteStart,
+// byteEnd, tokens}].
 val chunk_js(val text, val options) {
   return guarded([&] {
     if (!text.isString()) type_error("text", "a string");
     if (!is_object(options)) type_error("options", "an object");
-    SourceDocument doc;
-    doc.id = "chunk";
-    doc.text = checked_string(text, "text");
-    doc.format = parse_document_format(get_string(options, "format", "options", false));
-    Collection scratch(CollectionOptions{});
-    IngestOptions o;
-    o.chunk = parse_chunk(options);
-    auto counter = parse_tokenizer(options);
-    o.counter = counter.get();
-    ingest_documents(scratch, {doc}, o);
+    const std::string source = checked_string(text, "text");
+    if (source.size() > IngestLimits::kDocumentBytes) {
+      throw Error(ErrorCode::kLimitExceeded, "the text is larger than 64 MiB: split it");
+    }
+    if (source.find('\0') != std::string::npos) {
+      throw Error(ErrorCode::kInvalidArgument, "the text looks binary (it has a NUL byte)");
+    }
+    const DocumentFormat format =
+        parse_document_format(get_string(options, "format", "options", false));
+    const ChunkOptions chunk = parse_chunk(options);
+    auto js_counter = parse_tokenizer(options);
+    const ApproximateTokenCounter approximate;
+    const TokenCounter& counter =
+        js_counter ? static_cast<const TokenCounter&>(*js_counter) : approximate;
+    const ParsedDocument doc = parse_document(format, source);
+    const std::vector<Chunk> chunks = chunk_document(doc, counter, chunk);
+    std::vector<uint32_t> offsets;
+    for (const Chunk& c : chunks) offsets.push_back(c.source_start);
+    for (const Chunk& c : chunks) offsets.push_back(c.source_end);
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+    const std::vector<uint32_t> units = utf16_offsets(source, offsets);
+    auto utf16 = [&](uint32_t byte) {
+      return units[size_t(std::lower_bound(offsets.begin(), offsets.end(), byte) -
+                          offsets.begin())];
+    };
+    const bool with_text = get_bool(options, "includeText", "options", true);
     val out = val::array();
-    for (const auto& p : scratch.ingested().find("chunk")->passages) {
+    for (const Chunk& c : chunks) {
       val passage = val::object();
-      passage.set("text", scratch.find(p.id)->body);
-      passage.set("section", p.section);
-      passage.set("start", p.utf16_start);
-      passage.set("end", p.utf16_end);
-      passage.set("byteStart", p.source_start);
-      passage.set("byteEnd", p.source_end);
-      passage.set("tokens", p.tokens);
+      if (with_text)
+        passage.set("text",
+                    std::string(doc.text().substr(c.text_start, c.text_end - c.text_start)));
+      std::string section;
+      for (const auto& h : doc.sections[c.section]) section += (section.empty() ? "" : " > ") + h;
+      passage.set("section", section);
+      passage.set("start", utf16(c.source_start));
+      passage.set("end", utf16(c.source_end));
+      passage.set("byteStart", c.source_start);
+      passage.set("byteEnd", c.source_end);
+      passage.set("tokens", c.tokens);
       out.call<void>("push", passage);
     }
     return out;

@@ -206,11 +206,15 @@ export async function ingestStats(handle) {
   return { ...core.ingestCounters(handle), embedCalls: work.calls, embeddedTexts: work.texts };
 }
 
-/** Chunking alone: passages of `text` with offsets, without a collection. */
+/**
+ * Chunking alone: passages of `text` with offsets, without a collection.
+ * @param {object} [options] {format, chunk: {maxTokens, overlap, splitLongWords}, tokenizer,
+ *   includeText (default true; false returns offsets only)}
+ */
 export async function chunkText(text, options = {}) {
   checkOptions(options, 'chunkText');
   const core = await loadCore();
-  const { chunk, format, tokenizer } = options;
+  const { chunk, format, tokenizer, includeText } = options;
   if (typeof text === 'string') checkSize(text, 'text');
-  return core.chunkText(text, { chunk, format, tokenizer: tokenizerSpec(tokenizer) });
+  return core.chunkText(text, { chunk, format, tokenizer: tokenizerSpec(tokenizer), includeText });
 }
