@@ -7,6 +7,7 @@ import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
 import * as ingest from './ingest.js';
 import { openInWorker } from './worker/client.js';
+import { cascadeSearch, clearRanker, rankerInfo, recordFeedback, setTokenVectors, trainRanker } from './rerank.js';
 
 export { OspreyError, IndexedDBStorage, MemoryStorage };
 export { chunkText } from './ingest.js';
@@ -124,6 +125,20 @@ export class Collection {
     this.#live().remove(typeof ids === 'string' ? [ids] : ids);
   }
 
+  /** Records that `docId` was shown for `query` ({signal: 'click' | 'skip' | a grade >= 0}). */
+  async feedback(event) { await recordFeedback(this.#live(), event); }
+
+  /** Trains the ranker from judgements or recorded feedback; see rerank.js for the options. */
+  async train(options) { return trainRanker(this.#live(), options); }
+
+  /** Stores a document's per-token vectors (int8) for late interaction (the maxsim feature). */
+  async setTokenVectors(id, vectors) { await setTokenVectors(this.#live(), id, vectors); }
+
+  /** The trained ranker ({model, loss, features, weights | trees}) or null. */
+  async ranker() { return rankerInfo(this.#live()); }
+
+  async clearRanker() { await clearRanker(this.#live()); }
+
   async get(id) {
     const doc = this.#live().get(id);
     return doc && fromCoreHit(doc);
@@ -142,6 +157,8 @@ export class Collection {
     if (this.#embedder && request.vector == null && request.text !== '' && request.mode !== 'sparse') {
       request.vector = await this.#embedder.embedQuery(request.text);
     }
+    // rerank: [{stage: 'ranker', k}, {stage: 'crossEncoder', k, score}, {stage: 'mmr'}] (rerank.js)
+    if (request.rerank !== undefined) return cascadeSearch(this.#live(), request);
     return this.#live().search(request).map(fromCoreHit);
   }
 
