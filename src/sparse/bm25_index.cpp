@@ -307,6 +307,11 @@ std::vector<ScoredSlot> Bm25Index::search(const std::vector<TermQuery>& terms, s
   constexpr uint32_t kWindow = 4096;
   std::vector<float> partial(kWindow, 0.0f);
   std::vector<uint64_t> touched(kWindow / 64, 0);
+  // Each essential term's score per document of the window (by ordinal), so that the exact sum
+  // needs no second walk over their lists; the other terms' scores of the current document.
+  std::vector<float> window_scores(n * kWindow, 0.0f);
+  std::vector<float> other_scores(n, 0.0f);
+  std::vector<uint8_t> essential(n, 0);
   heap.reserve(std::min(k, doc_count_) + 1);
   double threshold = -1;  // the k-th best score once the heap is full
   size_t first_essential = 0;
@@ -320,12 +325,17 @@ std::vector<ScoredSlot> Bm25Index::search(const std::vector<TermQuery>& terms, s
     if (next == std::numeric_limits<uint32_t>::max()) break;
     const uint32_t window = next - next % kWindow;
     const uint64_t window_end = uint64_t(window) + kWindow;
+    std::fill(essential.begin(), essential.end(), 0);
     for (size_t i = first_essential; i < n; ++i) {
       Cursor& c = by_bound[i];
+      essential[c.ordinal] = 1;
+      float* scores = window_scores.data() + size_t(c.ordinal) * kWindow;
       for (; c.it != c.end && c.it->slot < window_end; ++c.it) {
         if (c.gate && !c.gate->test(c.it->slot)) continue;
         const uint32_t d = c.it->slot - window;
-        partial[d] += c.weight * saturated(*c.it, c.fields);
+        const float score = c.weight * saturated(*c.it, c.fields);
+        scores[d] = score;
+        partial[d] += score;
         touched[d >> 6] |= uint64_t(1) << (d & 63);
       }
     }
@@ -335,31 +345,35 @@ std::vector<ScoredSlot> Bm25Index::search(const std::vector<TermQuery>& terms, s
         const uint32_t d = uint32_t(w * 64 + size_t(__builtin_ctzll(bits)));
         const uint32_t doc = window + d;
         const float partial_score = partial[d];
-        const double estimate = double(partial_score) + others;
         partial[d] = 0.0f;
-        if (allowed && !allowed->test(doc)) continue;
-        if (heap.size() == k) {
-          // Add the other terms' actual scores, largest bounds first, while the document can
-          // still make it; most candidates drop out after a term or two.
-          double sum = double(partial_score);
-          bool hopeless = estimate * kBoundSlack <= threshold;
-          for (size_t i = first_essential; i-- > 0 && !hopeless;) {
-            Cursor& c = by_bound[i];
-            c.advance_to(doc);
-            if (c.it != c.end && c.it->slot == doc && (!c.gate || c.gate->test(doc))) {
-              sum += double(c.weight * saturated(*c.it, c.fields));
-            }
-            hopeless = (sum + prefix[i]) * kBoundSlack <= threshold;
-          }
-          if (hopeless) continue;
-        }
+        // This document's essential scores, in query order (absent terms add 0, which changes
+        // no sum); cleared for the next window whatever happens to the document.
         float score = 0;
-        for (Cursor& c : cursors) {
-          c.advance_to(doc);
-          if (c.it != c.end && c.it->slot == doc && (!c.gate || c.gate->test(doc))) {
-            score += c.weight * saturated(*c.it, c.fields);
-          }
+        for (size_t o = 0; o < n; ++o) {
+          if (!essential[o]) continue;
+          float& slot_score = window_scores[o * kWindow + d];
+          other_scores[o] = slot_score;
+          slot_score = 0.0f;
         }
+        if (allowed && !allowed->test(doc)) continue;
+        // Add the other terms' actual scores, largest bounds first, while the document can
+        // still make it; most candidates drop out after a term or two.
+        double sum = double(partial_score);
+        bool hopeless = heap.size() == k && (sum + others) * kBoundSlack <= threshold;
+        for (size_t i = first_essential; i-- > 0 && !hopeless;) {
+          Cursor& c = by_bound[i];
+          c.advance_to(doc);
+          float term_score = 0;
+          if (c.it != c.end && c.it->slot == doc && (!c.gate || c.gate->test(doc))) {
+            term_score = c.weight * saturated(*c.it, c.fields);
+          }
+          other_scores[c.ordinal] = term_score;
+          sum += double(term_score);
+          hopeless = heap.size() == k && (sum + prefix[i]) * kBoundSlack <= threshold;
+        }
+        if (hopeless) continue;
+        // The exact score: the terms added in query order, as the exhaustive search does.
+        for (size_t o = 0; o < n; ++o) score += other_scores[o];
         if (!(score > 0)) continue;
         const ScoredSlot hit{doc, score};
         if (heap.size() < k) {
