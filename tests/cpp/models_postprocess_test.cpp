@@ -116,3 +116,27 @@ TEST_CASE("models: token vectors drop padding and skipped ids, one block per tex
   CHECK(tv.data[4] == doctest::Approx(1));
   CHECK(tv.data[6] == doctest::Approx(std::sqrt(0.5)));
 }
+
+TEST_CASE("models: the batch cut keeps padding low on mixed lengths") {
+  // 32 short and 32 long texts, interleaved: sorted batching must not mix them.
+  std::vector<uint32_t> lengths;
+  for (int i = 0; i < 32; ++i) {
+    lengths.push_back(8);
+    lengths.push_back(200);
+  }
+  const BatchPlan plan = plan_batches(lengths, 32, 1 << 20);
+  size_t padded = 0, real = 0;
+  for (size_t b = 0; b + 1 < plan.starts.size(); ++b) {
+    uint32_t longest = 0;
+    for (size_t i = plan.starts[b]; i < plan.starts[b + 1]; ++i) {
+      longest = std::max(longest, lengths[plan.order[i]]);
+      real += lengths[plan.order[i]];
+    }
+    padded += size_t(longest) * (plan.starts[b + 1] - plan.starts[b]);
+  }
+  CHECK(padded == real);           // no padding at all
+  CHECK(plan.starts.size() == 3);  // two batches: a call costs more than the padding it would save
+  // Nearly equal lengths are batched together rather than split into many calls.
+  const BatchPlan close = plan_batches(std::vector<uint32_t>(20, 50), 32, 1 << 20);
+  CHECK(close.starts.size() == 2);
+}
