@@ -1,6 +1,6 @@
 // The static page example (web/examples/static/): files given through the file input and by drag and
-// drop are indexed, searched with highlighted snippets and a score breakdown, and still there after
-// a reload (IndexedDB).
+// drop are indexed, searched (hybrid: BM25 + the embedded model osprey-static-en, in a worker) with
+// highlighted snippets and a score breakdown, and still there after a reload (IndexedDB).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser } from './harness.mjs';
@@ -31,7 +31,8 @@ test('index dropped and chosen files, search with highlights and scores, reload 
   assert.match(await page.textContent('#status'), /No files yet/);
 
   await page.setInputFiles('#files', FILES);
-  await page.waitForFunction(() => /3 documents, saved in IndexedDB, indexed in a worker/.test(document.querySelector('#status').textContent));
+  await page.waitForFunction(() => /3 documents, saved in IndexedDB, indexed in a worker, hybrid search \(BM25 \+ osprey-static-en\)\./
+    .test(document.querySelector('#status').textContent), null, { timeout: 30000 });
   assert.match(await page.textContent('#status'), /Skipped photo\.png/);
 
   // Drag and drop of one more file onto the drop zone.
@@ -42,23 +43,29 @@ test('index dropped and chosen files, search with highlights and scores, reload 
   });
   await page.waitForFunction(() => /^4 documents/.test(document.querySelector('#status').textContent));
 
+  // Hybrid: every document has a vector, so all four come back; the two with the word rank first
+  // (reciprocal rank fusion: BM25 + vector beats vector alone).
   await page.fill('#query', 'thermals');
-  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 4);
   const first = await results(page);
-  assert.deepEqual(first.map((r) => r.title).sort(), ['fields.txt', 'gliders.txt']);
-  for (const r of first) {
+  assert.deepEqual(first.slice(0, 2).map((r) => r.title).sort(), ['fields.txt', 'gliders.txt']);
+  for (const r of first.slice(0, 2)) {
     assert.deepEqual(r.marks, ['thermals']);
-    assert.match(r.scores, /^score \d+\.\d{3} · BM25 \d+\.\d{3} \(rank [12]\)$/);
+    assert.match(r.scores, /^score \d+\.\d{3} · BM25 \d+\.\d{3} \(rank [12]\) · vector -?\d+\.\d{3} \(rank [1-4]\)$/);
+  }
+  for (const r of first.slice(2)) {
+    assert.deepEqual(r.marks, []);
+    assert.match(r.scores, /^score \d+\.\d{3} · vector -?\d+\.\d{3} \(rank [1-4]\)$/);
   }
   await page.fill('#query', 'warm air');
-  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 2);
-  assert.deepEqual((await results(page)).map((r) => r.title).sort(), ['Heat & air', 'gliders.txt']);
+  await page.waitForFunction(() => document.querySelector('li.hit h3')?.textContent && document.querySelectorAll('li.hit mark').length >= 2);
+  assert.deepEqual((await results(page)).slice(0, 2).map((r) => r.title).sort(), ['Heat & air', 'gliders.txt']);
 
   await page.reload();
   await page.waitForFunction(() => window.staticExampleReady === true);
   assert.match(await page.textContent('#status'), /^4 documents, saved in IndexedDB/);
   await page.fill('#query', 'thermals');
-  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 4);
   assert.deepEqual(await results(page), first);
 
   await page.click('#clear');

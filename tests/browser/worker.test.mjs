@@ -153,3 +153,26 @@ test('a worker collection saved to IndexedDB opens on the main thread and vice v
   assert.equal(outcome.size, 60);
   assert.deepEqual(browser.errors, []);
 });
+
+test('document ingestion (addDocuments, searchDocuments, context) gives the same answers in the worker', async () => {
+  const outcome = await page.evaluate(async () => {
+    const { Osprey } = window.osprey;
+    const long = window.corpus.slice(0, 40).map((d) => `${d.title}. ${d.body}.`).join('\n\n');
+    const run = async (worker) => {
+      const c = await Osprey.open(`ingest-${worker}`, { storage: 'memory', worker });
+      const added = await c.addDocuments([{ id: 'long', text: long }, { id: 'short', title: 'Gliders', text: 'Gliders ride thermals.' }],
+        { chunk: { maxTokens: 64, overlap: 8 } });
+      const found = await c.searchDocuments('thermal lift', { k: 5 });
+      const ctx = await c.context('thermal lift', { tokenBudget: 200 });
+      const stats = await c.ingestStats();
+      const passages = await c.documentPassages('short');
+      await c.deleteDocuments(['short']);
+      const after = await c.searchDocuments('gliders', { k: 5 });
+      c.close();
+      return { added, found, ctx, stats, passages, after };
+    };
+    return { worker: await run(true), main: await run(false) };
+  });
+  assert.ok(outcome.main.found.length > 0);
+  assert.deepEqual(outcome.worker, outcome.main);
+});

@@ -7,13 +7,38 @@ import { documentsFromFile, INDEXED_EXTENSIONS } from '../../../bin/lib/document
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
 
-// worker: 'auto' keeps the page responsive while indexing, and still works where workers are blocked.
-let collection = await Osprey.open('static-example', { worker: 'auto' });
+// Where onnxruntime-web is, for the worker (import maps do not reach workers).
+const ORT_URL = new URL('../../../node_modules/onnxruntime-web/dist/ort.wasm.min.mjs', import.meta.url).href;
+const HYBRID = 'static-example-hybrid';
+const KEYWORDS = 'static-example';
+let name = HYBRID;
+let modelNote = '';
+
+/**
+ * Hybrid search (BM25 + the embedded model osprey-static-en) when the model loads, else BM25 alone.
+ * worker: 'auto' keeps the page responsive while indexing, and still works where workers are blocked.
+ */
+async function openCollection() {
+  try {
+    name = HYBRID;
+    return await Osprey.open(HYBRID, {
+      worker: 'auto', model: 'osprey-static-en',
+      modelOptions: { ortUrl: ORT_URL, onProgress: ({ loaded, total }) => status(`Loading the model… ${Math.round(100 * loaded / (total || 1))}%`) },
+    });
+  } catch (error) {
+    name = KEYWORDS;
+    modelNote = ` Keyword search only: the semantic model did not load (${error.message}).`;
+    return Osprey.open(KEYWORDS, { worker: 'auto' });
+  }
+}
+
+let collection = await openCollection();
 
 function describe() {
   const { size, storage, worker } = collection.info();
   const where = storage === 'indexeddb' ? 'saved in IndexedDB' : 'in memory only (this browser has no IndexedDB)';
-  return `${size} document${size === 1 ? '' : 's'}, ${where}${worker ? ', indexed in a worker' : ''}.`;
+  const how = name === HYBRID ? ', hybrid search (BM25 + osprey-static-en)' : '';
+  return `${size} document${size === 1 ? '' : 's'}, ${where}${worker ? ', indexed in a worker' : ''}${how}.${modelNote}`;
 }
 
 async function indexFiles(files) {
@@ -93,8 +118,8 @@ drop.addEventListener('drop', (e) => {
 $('query').addEventListener('input', () => search().catch(showError));
 $('clear').addEventListener('click', async () => {
   collection.close();
-  await Osprey.delete('static-example');
-  collection = await Osprey.open('static-example', { worker: 'auto' });
+  await Osprey.delete(name);
+  collection = await openCollection();
   $('results').replaceChildren();
   status(describe());
 });
@@ -103,6 +128,6 @@ function showError(error) {
   status(`${error.message}${error.code ? ` (${error.code})` : ''}`);
 }
 
-status(collection.size ? describe() : 'No files yet: drop some above.');
+status(collection.size ? describe() : `No files yet: drop some above.${modelNote}`);
 $('query').disabled = collection.size === 0;
 window.staticExampleReady = true;

@@ -154,6 +154,18 @@ export class WorkerCollection extends EventTarget {
 
   async delete(ids) { await this.#call('delete', { ids }); }
 
+  // Document ingestion (web/src/ingest.js), run in the worker.
+  async addDocuments(docs, options = {}) { return this.#invoke('addDocuments', docs, options); }
+  async deleteDocuments(ids) { return this.#invoke('deleteDocuments', ids); }
+  async searchDocuments(query, options = {}) { return this.#invoke('searchDocuments', query, options); }
+  async context(query, options = {}) { return this.#invoke('context', query, options); }
+  async documentPassages(id) { return this.#invoke('documentPassages', id); }
+  async ingestStats() { return this.#invoke('ingestStats'); }
+
+  #invoke(method, ...args) {
+    return this.#call('invoke', { method, args });
+  }
+
   async get(id) { return this.#call('get', { id }); }
 
   async search(query, options = {}) {
@@ -180,10 +192,19 @@ export class WorkerCollection extends EventTarget {
  * @param {{openHere: Function, onWarning?: Function}} host from osprey.js
  */
 export async function openInWorker(name, options, mode, { openHere, onWarning }) {
-  const { storage, wasmUrl, ...rest } = options;
+  const { storage, wasmUrl, modelOptions, ...rest } = options;
   if (storage !== undefined && typeof storage !== 'string') {
     throw new OspreyError("a custom storage object cannot be used from the worker: open with {storage: 'indexeddb'} " +
       "or {storage: 'memory'}, or without {worker: true}", 'INVALID_ARGUMENT');
+  }
+  if (options.embedder !== undefined) {
+    throw new OspreyError("an embedder object cannot be used from the worker: give a model id ({model: 'osprey-static-en'}), " +
+      'or open without {worker: true}', 'INVALID_ARGUMENT');
+  }
+  const { onProgress: onModelProgress, signal, ...modelRest } = modelOptions ?? {};
+  if (signal !== undefined) {
+    throw new OspreyError('modelOptions.signal cannot cross to the worker: close the collection to stop it instead',
+      'INVALID_ARGUMENT');
   }
   let connection;
   try {
@@ -198,11 +219,14 @@ export async function openInWorker(name, options, mode, { openHere, onWarning })
   }
   connection.users += 1;
   try {
-    const workerOptions = { ...rest, storage };
-    // A relative wasmUrl means relative to the page, not to the worker script.
+    // Relative URLs (wasmUrl, modelOptions.ortUrl) are relative to the page, not to the worker script.
     const base = typeof location === 'object' ? location.href : undefined;
+    const workerOptions = { ...rest, storage };
+    if (modelOptions !== undefined) workerOptions.modelOptions = modelRest;
+    if (typeof modelRest.ortUrl === 'string') modelRest.ortUrl = new URL(modelRest.ortUrl, base).href;
+    if (typeof onModelProgress === 'function') workerOptions.relayModelProgress = true;
     if (wasmUrl !== undefined) workerOptions.wasmUrl = new URL(String(wasmUrl), base).href;
-    const { result } = await connection.call('open', { name, options: workerOptions });
+    const { result } = await connection.call('open', { name, options: workerOptions }, { onProgress: onModelProgress });
     return new WorkerCollection(connection, result.handle, name, result.info);
   } catch (error) {
     release(connection);

@@ -17,6 +17,10 @@ function collection(handle) {
   return c;
 }
 
+/** Collection methods forwarded as they are (arguments and results are structured-cloned). */
+const FORWARDED = new Set(['addDocuments', 'deleteDocuments', 'searchDocuments', 'context', 'documentPassages',
+  'ingestStats']);
+
 /** Adds in batches and reports progress; a failing batch removes the earlier ones (all or nothing). */
 async function addInBatches(c, docs, reportProgress) {
   const added = [];
@@ -25,17 +29,30 @@ async function addInBatches(c, docs, reportProgress) {
       const batch = docs.slice(start, start + PROGRESS_BATCH);
       await c.add(batch);
       for (const d of batch) added.push(d.id);
-      reportProgress(added.length, docs.length);
+      reportProgress({ done: added.length, total: docs.length });
     }
   } catch (error) {
     if (added.length > 0) await c.delete(added);
     throw error;
   }
-  if (docs.length === 0) reportProgress(0, 0);
+  if (docs.length === 0) reportProgress({ done: 0, total: 0 });
 }
 
 const operations = {
-  async open({ name, options }) {
+  async open({ name, options }, progress) {
+    // Model downloads report progress to the page (the page's callback cannot cross to here).
+    if (options.relayModelProgress) {
+      const { relayModelProgress, modelOptions, ...rest } = options;
+      options = { ...rest, modelOptions: { ...modelOptions, onProgress: (p) => progress({ kind: 'model', ...p }) } };
+    }
+    // Import maps do not reach workers: without a bundler, say where onnxruntime-web is.
+    const ortUrl = options.modelOptions?.ortUrl;
+    if (ortUrl) {
+      const { ortUrl: _, ...modelOptions } = options.modelOptions;
+      const ort = await import(/* @vite-ignore */ /* webpackIgnore: true */ ortUrl);
+      ort.env.wasm.wasmPaths ??= new URL('./', ortUrl).href;
+      options = { ...options, modelOptions: { ...modelOptions, ort } };
+    }
     const c = await Osprey.open(name, options);
     const handle = nextHandle++;
     collections.set(handle, c);
@@ -47,7 +64,7 @@ const operations = {
   async upsert({ handle, docs, vectors }, progress) {
     const unpacked = unpackDocuments(docs, vectors);
     await collection(handle).upsert(unpacked);
-    progress(unpacked.length, unpacked.length);
+    progress({ done: unpacked.length, total: unpacked.length });
   },
   async delete({ handle, ids }) {
     await collection(handle).delete(ids);
@@ -64,6 +81,10 @@ const operations = {
   async save({ handle }) {
     await collection(handle).save();
   },
+  async invoke({ handle, method, args }) {
+    if (!FORWARDED.has(method)) throw Object.assign(new Error(`${method} is not available in worker mode`), { code: 'INVALID_ARGUMENT' });
+    return collection(handle)[method](...args);
+  },
   async close({ handle }) {
     collections.get(handle)?.close();
     collections.delete(handle);
@@ -77,7 +98,7 @@ function reply(message, transfer = []) {
 async function handle({ id, op, payload }) {
   try {
     if (!Object.hasOwn(operations, op)) throw Object.assign(new Error(`unknown operation ${op}`), { code: 'INTERNAL' });
-    const progress = (done, total) => reply({ id, progress: { done, total } });
+    const progress = (p) => reply({ id, progress: p });
     const result = await operations[op](payload, progress);
     const info = collections.get(payload.handle)?.info();
     // Exported bytes move to the page without a copy when they own their buffer.
