@@ -241,7 +241,7 @@ val passage_to_js(const Collection& c, const PassageHit& hit, const std::vector<
       spans.call<void>("push", pair);
     }
     out.set("highlights", spans);
-    out.set("snippet", make_snippet(c.analyzer(), doc.body, terms, snippet_chars));
+    out.set("snippet", passage_snippet_html(c.analyzer(), doc.body, terms, snippet_chars));
   }
   return out;
 }

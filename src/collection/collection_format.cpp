@@ -14,10 +14,10 @@ namespace osprey {
 namespace {
 constexpr char kMagic[8] = {'O', 'S', 'P', 'R', 'E', 'Y', 'D', 'B'};
 constexpr size_t kHeaderSize = 8 + 4 + 4 + 8;
-// Optional last section: the ingested documents' passage map (only when there is one).
-constexpr uint32_t kIngestSectionTag = 0x54534E49;  // "INST"
 // Optional section (version 3), before any other optional section: the rerank state.
 constexpr uint32_t kRerankSectionTag = 0x4B4E5252;  // "RRNK"
+// Optional last section: the ingested documents' passage map (only when there is one).
+constexpr uint32_t kIngestSectionTag = 0x54534E49;  // "INST"
 }  // namespace
 
 std::vector<uint8_t> Collection::serialize() const {
@@ -27,13 +27,13 @@ std::vector<uint8_t> Collection::serialize() const {
   store_.save(payload);
   sparse_.save(payload);
   if (dense_) dense_->save(payload);
-  if (!ingested_.empty()) {
-    payload.u32(kIngestSectionTag);
-    ingested_.save(payload);
-  }
   if (rerank_->tokens.size() || rerank_->feedback.size() || rerank_->ranker) {
     payload.u32(kRerankSectionTag);
     rerank_->save(payload);
+  }
+  if (!ingested_.empty()) {
+    payload.u32(kIngestSectionTag);
+    ingested_.save(payload);
   }
 
   ByteWriter out;

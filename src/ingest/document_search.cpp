@@ -58,8 +58,8 @@ std::vector<DocumentHit> search_documents(const Collection& collection,
   return documents;
 }
 
-std::string make_snippet(const Analyzer& analyzer, std::string_view text,
-                         const std::vector<std::string>& query_terms, size_t max_chars) {
+std::string passage_snippet_html(const Analyzer& analyzer, std::string_view text,
+                                 const std::vector<std::string>& query_terms, size_t max_chars) {
   std::unordered_set<std::string_view> wanted(query_terms.begin(), query_terms.end());
   std::vector<std::pair<uint32_t, uint32_t>> spans;
   for (const Token& t : analyzer.analyze(text)) {

@@ -43,7 +43,8 @@ std::vector<DocumentHit> search_documents(const Collection& collection,
 
 // An HTML snippet of `text`: the window of about `max_chars` code points around the first query
 // term match, HTML-escaped, with matches wrapped in <mark>...</mark> and "…" where it was cut.
-std::string make_snippet(const Analyzer& analyzer, std::string_view text,
-                         const std::vector<std::string>& query_terms, size_t max_chars = 200);
+std::string passage_snippet_html(const Analyzer& analyzer, std::string_view text,
+                                 const std::vector<std::string>& query_terms,
+                                 size_t max_chars = 200);
 
 }  // namespace osprey

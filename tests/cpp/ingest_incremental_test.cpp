@@ -6,6 +6,7 @@
 #include "ingest/context_builder.h"
 #include "ingest/document_search.h"
 #include "ingest/ingestor.h"
+#include "rerank/rerank_state.h"
 #include "test_util.h"
 
 using namespace osprey;
@@ -236,7 +237,7 @@ TEST_CASE("ingest: document-level search aggregates passages and highlights") {
   CHECK(summed[0].document_id == "lift");
   CHECK(summed[0].score > docs[0].passages[0].score);
   std::vector<std::string> terms{"lift"};
-  CHECK(make_snippet(c.analyzer(), "Lift <b> & drag", terms) ==
+  CHECK(passage_snippet_html(c.analyzer(), "Lift <b> & drag", terms) ==
         "<mark>Lift</mark> &lt;b&gt; &amp; drag");
 }
 
@@ -301,4 +302,15 @@ TEST_CASE("ingest: JSON records map fields to title, body and metadata") {
       R"({"id": "x", "abstract": "A.", "text": "B.", "lang": "de", "other": 1})", fields, 0);
   CHECK(d.text == "A.\n\nB.");
   CHECK(d.metadata_json == R"({"lang":"de"})");
+}
+
+TEST_CASE("ingest: the passage map and the rerank state load back together") {
+  Collection c(CollectionOptions{});
+  ingest_documents(c, {source("a", paragraphs("gliders", 3))}, options());
+  c.rerank_state().feedback.record("gliders", "a#x", 1.0f);
+  auto bytes = c.serialize();
+  Collection loaded = Collection::deserialize(bytes.data(), bytes.size());
+  CHECK(loaded.ingested().find("a") != nullptr);
+  CHECK(loaded.rerank_state().feedback.size() == 1);
+  CHECK(loaded.serialize() == bytes);
 }
