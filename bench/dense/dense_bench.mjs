@@ -5,7 +5,9 @@
 // M / efConstruction / seed, one thread each, medians over --reps runs of all queries.
 //
 //   ninja -C build/dense-native dense_native_bench   # the native reference binary
-//   node bench/dense/dense_bench.mjs --n 100000 --efc 100 [--engines ...] [--native build/dense-native/dense_native_bench]
+//   node bench/dense/dense_bench.mjs --n 100000 --efc 100 [--engines a,b] [--native BIN] [--index-wasm JS]
+// Each engine's result is also written to build/dense-bench/result-<engine>-<data>.json;
+// --report only prints the table from those files (to combine engines run as separate processes).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -59,12 +61,20 @@ function makeData(count, queries, seed) {
 }
 const row = (a, i) => a.subarray(i * DIM, (i + 1) * DIM);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const now = () => performance.now() / 1000;
+// CPU seconds of this process (user + system; includes V8's background threads): the machine is
+// shared, and wall time would measure the neighbours. Child processes time themselves the same way.
+const now = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 const tag = `n${N}-d${DIM}-q${Q}-c${CLUSTERS}-s${SPREAD}`;
 const { data, query } = makeData(N, Q, 42);
-writeFileSync(`${WORK}/${tag}.data.f32`, data);
-writeFileSync(`${WORK}/${tag}.query.f32`, query);
+// Written once (same seed, same bytes): engines may run as parallel processes on the same files.
+if (!existsSync(`${WORK}/${tag}.query.f32`)) {
+  writeFileSync(`${WORK}/${tag}.data.f32`, data);
+  writeFileSync(`${WORK}/${tag}.query.f32`, query);
+}
 
 // --- Ground truth: exact top 10 (Osprey's flat index; cached) -------------------------------
 const truthFile = `${WORK}/${tag}.truth.u32`;
@@ -120,9 +130,12 @@ const results = [];
 function report(result) {
   results.push(result);
   console.error(JSON.stringify(result));
+  writeFileSync(`${WORK}/result-${currentEngine}-${tag}-m${M}-efc${EFC}.json`, JSON.stringify(result));
 }
 
-for (const engine of ENGINES) {
+let currentEngine = '';
+for (const engine of args.report !== undefined ? [] : ENGINES) {
+  currentEngine = engine;
   if (engine === 'native') {
     if (!existsSync(NATIVE)) {
       console.error(`skipping native: build it with 'ninja -C build/dense-native dense_native_bench' (${NATIVE})`);
@@ -197,12 +210,18 @@ for (const engine of ENGINES) {
 }
 
 // --- Table and ratios ------------------------------------------------------------------------
+if (args.report !== undefined) {
+  for (const engine of ENGINES) {
+    const file = `${WORK}/result-${engine}-${tag}-m${M}-efc${EFC}.json`;
+    if (existsSync(file)) results.push(JSON.parse(readFileSync(file, 'utf8')));
+  }
+}
 const native = results.find((r) => r.engine === 'native hnswlib');
 const hwasm = results.find((r) => r.engine === 'hnswlib-wasm');
 // q/s at the smallest ef reaching recall@10 >= 0.95 (the operating point of the targets)
 const at95 = (r) => r?.runs.find((x) => x.recall >= 0.95);
-console.log(`\n${N} x ${DIM}-d, ${CLUSTERS} clusters (spread ${SPREAD}), ${Q} queries, k=10, M=${M}, efConstruction=${EFC}, ${REPS} reps (median)\n`);
-console.log(`| engine | build s | ${EFS.map((e) => `ef=${e} recall / q/s`).join(' | ')} | q/s @ recall>=0.95 | vs native | vs hnswlib-wasm |`);
+console.log(`\n${N} x ${DIM}-d, ${CLUSTERS} clusters (spread ${SPREAD}), ${Q} queries, k=10, M=${M}, efConstruction=${EFC}, ${REPS} reps (median), CPU time, one thread\n`);
+console.log(`| engine | build CPU s | ${EFS.map((e) => `ef=${e} recall / q/s`).join(' | ')} | q/s @ recall>=0.95 | vs native | vs hnswlib-wasm |`);
 console.log(`|---|---|${EFS.map(() => '---').join('|')}|---|---|---|`);
 for (const r of results) {
   const op = at95(r);

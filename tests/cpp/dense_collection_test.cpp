@@ -59,7 +59,9 @@ TEST_CASE("dense JSON filters never return a non-matching document, at any selec
         {R"({"group": 42})", 30},
         {R"({"$and": [{"group": 42}, {"even": false}]})", 0},  // 42 is even: impossible
         {R"({"missing": "field"})", 0}};
-    for (const auto& [filter, matching] : filters) {
+    for (const auto& entry : filters) {
+      const std::string filter = entry.first;  // named copies: clang 14 cannot capture bindings
+      const size_t matching = entry.second;
       CAPTURE(filter);
       for (int t = 0; t < 20; ++t) {
         auto hits = c.search(dense_query(test::random_vector(rng, 32), 10, filter));
