@@ -51,7 +51,11 @@ export interface OpenOptions {
   analyzer?: { language?: string; stemmer?: boolean; stopwords?: boolean; lowercase?: boolean; cjk?: string };
   /** An embedding model id from models/manifest.json (e.g. 'osprey-static-en'): fills in missing vectors. */
   model?: string | Record<string, unknown>;
-  modelOptions?: Record<string, unknown>;
+  /**
+   * Options of the model loader, e.g. onProgress({url, loaded, total}). In worker mode without a
+   * bundler, `ortUrl` says where onnxruntime-web's ESM build is (import maps do not reach workers).
+   */
+  modelOptions?: { onProgress?: (progress: { url: string; loaded: number; total: number }) => void; ortUrl?: string } & Record<string, unknown>;
   /** Your own embedder, used like `model`. */
   embedder?: { dimension: number; embedDocuments(texts: string[]): Promise<Float32Array[]>; embedQuery(text: string): Promise<Float32Array> };
 }
@@ -156,6 +160,12 @@ export class WorkerCollection extends EventTarget {
   delete(ids: string | string[]): Promise<void>;
   get(id: string): Promise<StoredDocument | null>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  addDocuments(docs: Array<Record<string, unknown> | string>, options?: Record<string, unknown>): Promise<unknown>;
+  deleteDocuments(ids: string | string[]): Promise<unknown>;
+  searchDocuments(query: string, options?: Record<string, unknown>): Promise<unknown[]>;
+  context(query: string, options?: Record<string, unknown>): Promise<unknown>;
+  documentPassages(id: string): Promise<unknown>;
+  ingestStats(): Promise<unknown>;
   export(): Promise<Uint8Array>;
   save(): Promise<void>;
   close(): void;
