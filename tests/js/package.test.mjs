@@ -25,7 +25,8 @@ test('npm pack contains the package, its WebAssembly, the CLI and the default mo
   const files = pack.files.map((f) => f.path);
   for (const needed of ['package.json', 'README.md', 'web/src/osprey.js', 'web/src/osprey.d.ts', 'web/src/core.js',
     'web/src/errors.js', 'web/src/worker/client.js', 'web/src/worker/worker.js', 'web/dist/osprey_core.mjs',
-    'web/dist/osprey_core.wasm', 'bin/osprey.mjs', 'scripts/lib/beir.mjs', 'models/manifest.json']) {
+    'web/dist/osprey_core.wasm', 'bin/osprey.mjs', 'scripts/lib/beir.mjs', 'models/manifest.json',
+    'models/generated/osprey-static-en/tokenizer.json', 'models/generated/osprey-static-en/onnx/model_quantized.onnx']) {
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
   }
   // Every relative import of the package's JS resolves inside the package.
@@ -46,6 +47,7 @@ test('npm pack contains the package, its WebAssembly, the CLI and the default mo
   const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(manifest.type, 'module');
   assert.equal(manifest.bin.osprey, 'bin/osprey.mjs');
+  assert.equal(manifest.scripts.prepack, 'bash scripts/build wasm'); // a published package has its .wasm and model
   assert.equal(manifest.exports['.'].types, './web/src/osprey.d.ts');
   assert.ok(files.includes(manifest.exports['.'].default.slice(2)));
 });
