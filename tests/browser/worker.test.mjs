@@ -176,3 +176,40 @@ test('document ingestion (addDocuments, searchDocuments, context) gives the same
   assert.ok(outcome.main.found.length > 0);
   assert.deepEqual(outcome.worker, outcome.main);
 });
+
+test('the embedded model runs in the worker: download progress reaches the page, results match the main thread', async () => {
+  const outcome = await page.evaluate(async () => {
+    const { Osprey } = window.osprey;
+    const ortUrl = '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs';
+    const docs = [
+      { id: 'water', body: 'water boils at a lower temperature high in the mountains' },
+      { id: 'stocks', body: 'stock markets fell sharply after the announcement' },
+      { id: 'glide', body: 'gliders climb in thermals of rising warm air' },
+    ];
+    const progress = [];
+    const w = await Osprey.open('model-worker', { storage: 'memory', worker: true, model: 'osprey-static-en',
+      modelOptions: { ortUrl, onProgress: (p) => progress.push(p) } });
+    await w.add(docs);
+    const inWorker = await w.search('boiling point of water', { mode: 'dense' });
+    const hybridWorker = await w.search('warm air', {});
+    const info = w.info();
+    w.close();
+    const ort = await import(ortUrl);
+    const m = await Osprey.open('model-main', { storage: 'memory', model: 'osprey-static-en', modelOptions: { ort } });
+    await m.add(docs);
+    const onMain = await m.search('boiling point of water', { mode: 'dense' });
+    const hybridMain = await m.search('warm air', {});
+    m.close();
+    return { progress, inWorker, onMain, hybridWorker, hybridMain, info };
+  });
+  assert.equal(outcome.info.worker, true);
+  assert.equal(outcome.info.dimension, 100);
+  assert.ok(outcome.progress.length > 0);
+  assert.ok(outcome.progress.every((p) => p.kind === 'model' && typeof p.url === 'string'));
+  const last = outcome.progress.filter((p) => p.url.endsWith('.onnx')).at(-1);
+  assert.equal(last.loaded, last.total);
+  assert.equal(outcome.inWorker[0].id, 'water');
+  assert.deepEqual(outcome.inWorker, outcome.onMain);
+  assert.deepEqual(outcome.hybridWorker, outcome.hybridMain);
+  assert.ok(outcome.hybridWorker[0].denseScore !== undefined && outcome.hybridWorker[0].sparseScore !== undefined);
+});
