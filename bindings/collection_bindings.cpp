@@ -120,14 +120,30 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+// Nine significant digits (a float's precision) as "<digits>e<exponent>". Not snprintf: musl's
+// %g goes through software-emulated long double in WebAssembly and cost microseconds per number.
 void append_json_number(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";
     return;
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  out += buf;
+  if (v == std::floor(v) && std::fabs(v) < 1e15) {
+    out += std::to_string(int64_t(v));
+    return;
+  }
+  if (v < 0) {
+    out += '-';
+    v = -v;
+  }
+  int exponent = int(std::floor(std::log10(v)));
+  double scaled = std::round(v * std::pow(10.0, 8 - exponent));
+  if (scaled >= 1e9) {  // log10 rounded down a power of ten
+    exponent++;
+    scaled = std::round(v * std::pow(10.0, 8 - exponent));
+  }
+  out += std::to_string(int64_t(scaled));
+  out += 'e';
+  out += std::to_string(exponent - 8);
 }
 
 void append_spans(std::string& out, const std::vector<Span>& spans) {
