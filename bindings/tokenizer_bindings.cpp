@@ -85,6 +85,16 @@ val copy_out(const std::vector<T>& v) {
   return val(emscripten::typed_memory_view(v.size(), v.data())).call<val>("slice");
 }
 
+// int64 tensors (what ONNX models take) as a BigInt64Array: Embind has no int64 memory view, so
+// the bytes go out as an Int32Array copy that becomes a BigInt64Array over the same buffer.
+val copy_out_int64(const std::vector<int32_t>& v) {
+  std::vector<int64_t> wide(v.begin(), v.end());
+  val words = val(emscripten::typed_memory_view(wide.size() * 2,
+                                                reinterpret_cast<const int32_t*>(wide.data())))
+                  .call<val>("slice");
+  return val::global("BigInt64Array").new_(words["buffer"]);
+}
+
 class TokenizerHandle {
  public:
   static std::unique_ptr<TokenizerHandle> from_json(const val& json, const val& config) {
@@ -174,12 +184,9 @@ class TokenizerHandle {
       out.set("rows", double(batch.rows));
       out.set("cols", double(batch.cols));
       if (int64) {
-        auto widen = [](const std::vector<int32_t>& v) {
-          return std::vector<int64_t>(v.begin(), v.end());
-        };
-        out.set("inputIds", copy_out(widen(batch.input_ids)));
-        out.set("attentionMask", copy_out(widen(batch.attention_mask)));
-        out.set("tokenTypeIds", copy_out(widen(batch.token_type_ids)));
+        out.set("inputIds", copy_out_int64(batch.input_ids));
+        out.set("attentionMask", copy_out_int64(batch.attention_mask));
+        out.set("tokenTypeIds", copy_out_int64(batch.token_type_ids));
       } else {
         out.set("inputIds", copy_out(batch.input_ids));
         out.set("attentionMask", copy_out(batch.attention_mask));

@@ -35,7 +35,27 @@ char32_t map_case(const CaseMapping (&table)[N], char32_t cp) {
 
 }  // namespace
 
+namespace {
+
+// Direct table for the first blocks (Latin through CJK punctuation): the hot path of tokenizers.
+constexpr char32_t kFastCategoryLimit = 0x3100;
+const uint8_t* fast_categories() {
+  static const auto table = [] {
+    static uint8_t t[kFastCategoryLimit];
+    for (char32_t cp = 0; cp < kFastCategoryLimit; ++cp) {
+      auto it = std::upper_bound(std::begin(kCategoryRuns), std::end(kCategoryRuns), cp,
+                                 [](char32_t c, const CategoryRun& r) { return c < r.first; });
+      t[cp] = std::prev(it)->category;
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 GeneralCategory category(char32_t cp) {
+  if (cp < kFastCategoryLimit) return GeneralCategory(fast_categories()[cp]);
   if (cp > 0x10FFFF) return GeneralCategory::Cn;
   auto it = std::upper_bound(std::begin(kCategoryRuns), std::end(kCategoryRuns), cp,
                              [](char32_t c, const CategoryRun& r) { return c < r.first; });
@@ -52,8 +72,12 @@ char32_t to_upper(char32_t cp) {
   return map_case(kUppercase, cp);
 }
 
-bool is_whitespace(char32_t cp) { return in_ranges(kWhiteSpace, cp); }
-bool is_ideographic(char32_t cp) { return in_ranges(kIdeographic, cp); }
+bool is_whitespace(char32_t cp) {
+  return in_ranges(kWhiteSpace, cp);
+}
+bool is_ideographic(char32_t cp) {
+  return in_ranges(kIdeographic, cp);
+}
 
 bool is_letter(char32_t cp) {
   auto c = category(cp);
@@ -81,13 +105,12 @@ bool is_control(char32_t cp) {
 }
 
 bool is_cjk(char32_t cp) {
-  return is_ideographic(cp) ||
-         (cp >= 0x3040 && cp <= 0x30FF) ||  // Hiragana, Katakana
-         (cp >= 0x31F0 && cp <= 0x31FF) ||  // Katakana phonetic extensions
-         (cp >= 0xFF66 && cp <= 0xFF9F) ||  // halfwidth Katakana
-         (cp >= 0x1100 && cp <= 0x11FF) ||  // Hangul jamo
-         (cp >= 0x3130 && cp <= 0x318F) ||  // Hangul compatibility jamo
-         (cp >= 0xAC00 && cp <= 0xD7AF);    // Hangul syllables
+  return is_ideographic(cp) || (cp >= 0x3040 && cp <= 0x30FF) ||  // Hiragana, Katakana
+         (cp >= 0x31F0 && cp <= 0x31FF) ||                        // Katakana phonetic extensions
+         (cp >= 0xFF66 && cp <= 0xFF9F) ||                        // halfwidth Katakana
+         (cp >= 0x1100 && cp <= 0x11FF) ||                        // Hangul jamo
+         (cp >= 0x3130 && cp <= 0x318F) ||                        // Hangul compatibility jamo
+         (cp >= 0xAC00 && cp <= 0xD7AF);                          // Hangul syllables
 }
 
 }  // namespace osprey::unicode

@@ -61,10 +61,18 @@ void lowercase(NormalizedText& text) {
   text = std::move(out);
 }
 
-void strip_accents(NormalizedText& text) {  // drops nonspacing marks (Mn)
+// BertNormalizer drops nonspacing marks (Mn); the StripAccents normalizer drops every mark (M*).
+void strip_marks(NormalizedText& text, bool nonspacing_only) {
   size_t w = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text.chars[i] >= 0x300 && unicode::category(text.chars[i]) == GeneralCategory::Mn) continue;
+    char32_t c = text.chars[i];
+    if (c >= 0x300) {
+      auto cat = unicode::category(c);
+      if (cat == GeneralCategory::Mn ||
+          (!nonspacing_only && (cat == GeneralCategory::Mc || cat == GeneralCategory::Me))) {
+        continue;
+      }
+    }
     text.chars[w] = text.chars[i];
     text.align[w++] = text.align[i];
   }
@@ -116,6 +124,14 @@ class BertNormalizer : public Normalizer {
     out.align.reserve(text.size() + 8);
     for (size_t i = 0; i < text.size(); ++i) {
       char32_t c = text.chars[i];
+      if (clean_text_ && c < 0x80) {
+        if (c < 0x20 || c == 0x7F) {
+          if (c != '\t' && c != '\n' && c != '\r') continue;  // Cc
+          c = ' ';
+        }
+        out.push(c, text.align[i]);
+        continue;
+      }
       if (clean_text_) {
         if (c == 0 || c == 0xFFFD) continue;
         if (c != '\t' && c != '\n' && c != '\r' && is_other_category(c)) continue;
@@ -137,7 +153,7 @@ class BertNormalizer : public Normalizer {
       }
       if (!ascii_only) {
         unicode_form(out, unicode::NormalizationForm::NFD);
-        strip_accents(out);
+        strip_marks(out, true);
       }
     }
     if (lowercase_) lowercase(out);
@@ -165,7 +181,7 @@ class LowercaseNormalizer : public Normalizer {
 
 class StripAccentsNormalizer : public Normalizer {
  public:
-  void normalize(NormalizedText& text) const override { strip_accents(text); }
+  void normalize(NormalizedText& text) const override { strip_marks(text, false); }
 };
 
 class StripNormalizer : public Normalizer {

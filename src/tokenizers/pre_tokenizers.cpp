@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "text/text_properties.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 #include "tokenizers/byte_level.h"
@@ -40,11 +41,14 @@ bool is_numeric(char32_t c) {
   if (c < 0x80) return c >= '0' && c <= '9';
   return unicode::is_number(c);
 }
-bool is_word_char(char32_t c) {  // regex \w: letters, marks, decimal digits, connector punctuation
+// Regex \w as the Rust reference matches it (UTS #18): Alphabetic, marks, decimal digits,
+// connector punctuation and the join controls (ZWNJ, ZWJ).
+bool is_word_char(char32_t c) {
   if (c < 0x80) return ((c | 32) >= 'a' && (c | 32) <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  if (c == 0x200C || c == 0x200D) return true;
   auto cat = unicode::category(c);
-  return (cat >= GeneralCategory::Lu && cat <= GeneralCategory::Me) || cat == GeneralCategory::Nd ||
-         cat == GeneralCategory::Pc;
+  return unicode::is_alphabetic(c) || (cat >= GeneralCategory::Mn && cat <= GeneralCategory::Me) ||
+         cat == GeneralCategory::Nd || cat == GeneralCategory::Pc;
 }
 
 enum class Behavior { kRemoved, kIsolated, kMergedWithPrevious, kMergedWithNext, kContiguous };

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "core/error.h"
+#include "text/text_properties.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 
@@ -65,9 +66,11 @@ struct CharClass {
     if ((mask & kAnyBit)) return true;
     if ((mask & kWhitespaceBit) && unicode::is_whitespace(c)) return true;
     uint64_t cat = category_bit(unicode::category(c));
-    if ((mask & kWordBit) &&
-        (cat & (category_mask("L", "") | category_mask("M", "") |
-                category_bit(GeneralCategory::Nd) | category_bit(GeneralCategory::Pc)))) {
+    // \w as UTS #18 defines it (and the Rust reference matches): Alphabetic, marks, decimal
+    // digits, connector punctuation, join controls.
+    if ((mask & kWordBit) && (unicode::is_alphabetic(c) || c == 0x200C || c == 0x200D ||
+                              (cat & (category_mask("M", "") | category_bit(GeneralCategory::Nd) |
+                                      category_bit(GeneralCategory::Pc))))) {
       return true;
     }
     return (mask & cat & ((1ull << 30) - 1)) != 0;

@@ -1,5 +1,7 @@
 #include "tokenizers/string_id_map.h"
 
+#include <cstring>
+
 namespace osprey::tokenizers {
 
 void StringIdMap::grow() {
@@ -8,7 +10,7 @@ void StringIdMap::grow() {
   size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.id < 0) continue;
-    size_t i = hash(std::string_view(storage_).substr(s.offset, s.length)) & mask;
+    size_t i = hash(std::string_view(storage_).substr(s.offset, s.length)) & mask;  // NOLINT
     while (slots_[i].id >= 0) i = (i + 1) & mask;
     slots_[i] = s;
   }
@@ -25,7 +27,7 @@ void StringIdMap::insert(std::string_view key, int32_t id) {
     }
     i = (i + 1) & mask;
   }
-  slots_[i] = Slot{uint32_t(storage_.size()), uint32_t(key.size()), id};
+  slots_[i] = Slot{uint32_t(storage_.size()), uint32_t(key.size()), id, uint32_t(hash(key))};
   storage_.append(key);
   ++count_;
   if (key.size() > max_key_length_) max_key_length_ = key.size();
@@ -34,10 +36,12 @@ void StringIdMap::insert(std::string_view key, int32_t id) {
 int32_t StringIdMap::find(std::string_view key) const {
   if (slots_.empty()) return -1;
   size_t mask = slots_.size() - 1;
-  size_t i = hash(key) & mask;
+  uint64_t h = hash(key);
+  size_t i = h & mask;
   while (slots_[i].id >= 0) {
     const Slot& s = slots_[i];
-    if (s.length == key.size() && std::string_view(storage_).substr(s.offset, s.length) == key) {
+    if (s.hash == uint32_t(h) && s.length == key.size() &&
+        std::memcmp(storage_.data() + s.offset, key.data(), key.size()) == 0) {
       return s.id;
     }
     i = (i + 1) & mask;

@@ -2,6 +2,7 @@
 // becomes the unknown token.
 #include "core/error.h"
 #include "tokenizers/model.h"
+#include "tokenizers/piece_trie.h"
 
 namespace osprey::tokenizers {
 namespace {
@@ -25,6 +26,20 @@ class WordPiece : public Model {
       }
     }
     if (prefix_.empty()) continuation_ = vocab_;
+    for (size_t id = 0; id < tokens_.size(); ++id) {
+      const std::string& t = tokens_[id];
+      if (t.empty()) continue;
+      if (vocab_.find(t) == int32_t(id)) start_trie_.insert(t, int32_t(id));
+      std::string_view rest(t);
+      if (prefix_.empty()) {
+        continuation_trie_.insert(rest, int32_t(id));
+      } else if (rest.size() > prefix_.size() && rest.compare(0, prefix_.size(), prefix_) == 0) {
+        rest.remove_prefix(prefix_.size());
+        if (continuation_.find(rest) == int32_t(id)) continuation_trie_.insert(rest, int32_t(id));
+      }
+    }
+    start_trie_.finish();
+    continuation_trie_.finish();
   }
 
   void tokenize(const char32_t* piece, size_t n, std::vector<ModelToken>& out) const override {
@@ -36,19 +51,22 @@ class WordPiece : public Model {
     size_t start = 0;  // in code points
     std::string_view s(utf8);
     while (start < n) {
-      const StringIdMap& map = start == 0 ? vocab_ : continuation_;
-      size_t limit = map.max_key_length();
-      size_t end = n;
-      while (end > start && starts[end] - starts[start] > limit) --end;
+      // Longest vocabulary piece at `start`: one trie walk instead of a lookup per length.
+      const PieceTrie& trie = start == 0 ? start_trie_ : continuation_trie_;
+      size_t best_len = 0;
       int32_t id = -1;
-      for (; end > start; --end) {
-        id = map.find(s.substr(starts[start], starts[end] - starts[start]));
-        if (id >= 0) break;
-      }
+      trie.prefixes(s.substr(starts[start]), [&](size_t len, int32_t piece) {
+        best_len = len;
+        id = piece;
+      });
       if (id < 0) {
         out.resize(first);
         return unknown(n, out);
       }
+      size_t end_byte = starts[start] + best_len;
+      size_t end =
+          size_t(std::lower_bound(starts.begin() + start, starts.end(), uint32_t(end_byte)) -
+                 starts.begin());
       out.push_back({id, uint32_t(start), uint32_t(end)});
       start = end;
     }
@@ -67,6 +85,7 @@ class WordPiece : public Model {
   size_t max_chars_;
   int32_t unk_id_;
   StringIdMap continuation_;
+  PieceTrie start_trie_, continuation_trie_;
 };
 
 }  // namespace
