@@ -201,3 +201,32 @@ test('the passage map is saved and restored with the collection', async () => {
   c.close();
   d.close();
 });
+
+test("passages and context measured in a Hugging Face tokenizer's tokens (Osprey's Tokenizer)", async () => {
+  const { Tokenizer } = await import('../../web/src/tokenizer.js');
+  const dir = new URL('tokenizers/bert-uncased/', shared);
+  const tokenizer = await Tokenizer.fromJson(readFileSync(new URL('tokenizer.json', dir), 'utf8'),
+    readFileSync(new URL('tokenizer_config.json', dir), 'utf8'));
+  const modelTokens = (t) => tokenizer.encode(t, { addSpecialTokens: true }).inputIds.length;
+  const c = await open();
+  const records = readFileSync(new URL('ir/med/corpus.jsonl', shared), 'utf8').split('\n').filter(Boolean)
+    .slice(0, 80).map((l) => JSON.parse(l));
+  // maxTokens above the model's 256: clamped to 256 - 2 special tokens.
+  await c.addDocuments(records, { format: 'json', chunk: { maxTokens: 1000 }, tokenizer });
+  let passages = 0;
+  for (const r of records) {
+    for (const p of (await c.documentPassages(String(r._id))).passages) {
+      const body = (await c.get(p.id)).body;
+      assert.ok(modelTokens(body) <= 256, `${modelTokens(body)} tokens`);
+      assert.equal(r.text.slice(p.start, p.end), body);
+      passages++;
+    }
+  }
+  assert.ok(passages > records.length);
+  const ctx = await c.context('cancer cells treatment', { tokenBudget: 200, tokenizer });
+  assert.ok(ctx.passages.length >= 1);
+  assert.ok(ctx.tokens <= 200);
+  assert.equal(tokenizer.encode(ctx.prompt, { addSpecialTokens: false }).inputIds.length, ctx.tokens);
+  tokenizer.dispose();
+  c.close();
+});
