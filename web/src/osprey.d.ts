@@ -130,6 +130,107 @@ export interface CollectionInfo {
   worker: boolean;
 }
 
+/** Ingestion (collection.addDocuments): how documents become passages. */
+export interface ChunkOptions {
+  /** Passage size in the tokenizer's tokens (default 256; clamped to the model's length). */
+  maxTokens?: number;
+  /** Tokens of whole sentences repeated from the previous passage (default 0). */
+  overlap?: number;
+  /** A word longer than maxTokens: cut between characters instead of INVALID_ARGUMENT. */
+  splitLongWords?: boolean;
+}
+/** What passages and prompts are measured with; must count synchronously. */
+export type TokenizerLike =
+  | ((text: string) => number)
+  | { count(text: string): number; specialTokens?: number; maxLength?: number; name?: string }
+  | { encode(text: string, options?: Record<string, unknown>): unknown; modelMaxLength?: number };
+export type DocumentFormat = 'text' | 'markdown' | 'html' | 'json';
+export interface IngestDocument {
+  id: string;
+  text?: string;
+  body?: string;
+  title?: string;
+  metadata?: Record<string, unknown>;
+  format?: DocumentFormat;
+}
+export interface AddDocumentsOptions {
+  format?: DocumentFormat;
+  chunk?: ChunkOptions;
+  tokenizer?: TokenizerLike;
+  /** JSON records: field names (the first present for id and title, every present body field). */
+  fields?: { id?: string | string[]; title?: string | string[]; body?: string | string[];
+    metadata?: string[]; bodyFormat?: 'text' | 'markdown' | 'html' };
+  /** Embeds changed passages when the collection has a dense index (default: its embedder). */
+  embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
+}
+export interface IngestReport {
+  documents: number;
+  unchangedDocuments: number;
+  emptyDocuments: number;
+  deletedDocuments: number;
+  passagesAdded: number;
+  passagesRemoved: number;
+  passagesKept: number;
+  passagesMoved: number;
+  embedded?: number;
+}
+export interface Passage {
+  id: string;
+  score: number;
+  section: string;
+  text: string;
+  /** UTF-16 offsets into the source document (byteStart/byteEnd: UTF-8). */
+  start: number;
+  end: number;
+  byteStart: number;
+  byteEnd: number;
+  tokens: number;
+  index: number;
+  highlights?: Array<[number, number]>;
+  /** HTML: escaped text with <mark> around matches. */
+  snippet?: string;
+}
+export interface DocumentHit { id: string; title: string; score: number; passages: Passage[] }
+export interface SearchDocumentsOptions extends SearchOptions {
+  aggregate?: 'max' | 'sum';
+  passagesPerDocument?: number;
+  snippetChars?: number;
+}
+export interface ContextOptions extends SearchOptions {
+  tokenBudget?: number;
+  maxPerDoc?: number;
+  order?: 'relevance' | 'document' | 'edges';
+  /** Shingle Jaccard threshold for near-duplicates (default 0.8; > 1 keeps all). */
+  dedupe?: number;
+  mergeNeighbors?: boolean;
+  tokenizer?: TokenizerLike;
+}
+export interface ContextPassage {
+  citation: number;
+  docId: string;
+  title: string;
+  section: string;
+  text: string;
+  start: number;
+  end: number;
+  byteStart: number;
+  byteEnd: number;
+  score: number;
+  passageIds: string[];
+}
+export interface Context {
+  prompt: string;
+  tokens: number;
+  passages: ContextPassage[];
+  candidates: number;
+  duplicatesRemoved: number;
+  merged: number;
+  leftOut: number;
+}
+export function chunkText(text: string, options?: { format?: Exclude<DocumentFormat, 'json'>;
+  chunk?: ChunkOptions; tokenizer?: TokenizerLike; includeText?: boolean }):
+  Promise<Array<Omit<Passage, 'id' | 'score' | 'index'> & { text?: string }>>;
+
 export class Collection {
   readonly name: string;
   readonly size: number;
@@ -140,6 +241,12 @@ export class Collection {
   delete(ids: string | string[]): Promise<void>;
   get(id: string): Promise<StoredDocument | null>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  addDocuments(docs: Array<IngestDocument | Record<string, unknown> | string>, options?: AddDocumentsOptions): Promise<IngestReport>;
+  deleteDocuments(ids: string | string[]): Promise<IngestReport>;
+  searchDocuments(query: string, options?: SearchDocumentsOptions): Promise<DocumentHit[]>;
+  context(query: string, options?: ContextOptions): Promise<Context>;
+  documentPassages(id: string): Promise<{ title: string; passages: Array<Omit<Passage, 'score' | 'text' | 'index'>> } | null>;
+  ingestStats(): Promise<Record<string, number>>;
   export(): Uint8Array;
   save(): Promise<void>;
   close(): void;
