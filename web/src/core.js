@@ -27,7 +27,7 @@ async function instantiate({ wasmUrl, wasmBinary }) {
     moduleArg.wasmBinary = wasmBinary;
   } else if (isNode && !wasmUrl) {
     // Node's fetch() cannot read file: URLs, so hand over the bytes.
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises');
     moduleArg.wasmBinary = await readFile(new URL('../dist/osprey_core.wasm', import.meta.url));
   } else if (wasmUrl) {
     moduleArg.locateFile = () => String(wasmUrl);

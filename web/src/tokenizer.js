@@ -16,7 +16,7 @@ function checkText(text, what) {
 async function readText(url, fetchImpl) {
   const u = url instanceof URL ? url : new URL(String(url), globalThis.location?.href ?? `file://${process.cwd()}/`);
   if (u.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises');
     return readFile(u, 'utf8');
   }
   const response = await (fetchImpl ?? fetch)(u);

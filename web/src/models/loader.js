@@ -35,7 +35,7 @@ function isFileLocation(url) {
 }
 
 async function readLocalFile(url, { signal, onProgress }) {
-  const { readFile, stat } = await import('node:fs/promises');
+  const { readFile, stat } = await import(/* webpackIgnore: true */ 'node:fs/promises');
   const path = url.startsWith('file:') ? new URL(url) : url;
   let size;
   try {

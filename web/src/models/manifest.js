@@ -16,7 +16,7 @@ let builtins = null;
 
 async function readManifest() {
   if (isNode && MANIFEST_URL.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises');
     return JSON.parse(await readFile(MANIFEST_URL, 'utf8'));
   }
   const response = await fetch(MANIFEST_URL);

@@ -3,6 +3,7 @@
 // and available, and a clean fallback to WASM when WebGPU fails.
 import { OspreyError } from '../errors.js';
 
+const ORT_PACKAGE = 'onnxruntime-web'; // a variable: bundlers must not resolve this Node-only lookup
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 let ortPromise = null;
 
@@ -34,7 +35,7 @@ function configure(ort) {
     if (isNode && !wasm.wasmPaths && typeof import.meta.resolve === 'function') {
       // In Node the .wasm files are read from node_modules/onnxruntime-web/dist.
       try {
-        wasm.wasmPaths = new URL('./', import.meta.resolve('onnxruntime-web')).href;
+        wasm.wasmPaths = new URL('./', import.meta.resolve(ORT_PACKAGE)).href;
       } catch { /* a custom ort without a resolvable package: keep its own paths */ }
     }
     if (wasm.numThreads === undefined) {
