@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Sparse (BM25) speed and quality of Osprey (WASM) against MiniSearch, Orama and FlexSearch in one
 // Node process, on the same documents and queries:
-//   node --expose-gc --max-old-space-size=8192 bench/sparse/bench.mjs [--copies 9] [--rounds 5] [--skip-large]
+//   node --expose-gc --max-old-space-size=8192 bench/sparse/bench.mjs [--copies 9] [--rounds 5]
+//     [--skip-large | --large-only] [--engines osprey,flexsearch,minisearch,orama]
 // Corpora: NPL (11,429 abstracts, 93 queries) and NPL repeated `copies` times with new ids (102,861
 // documents at 9 copies). Every engine returns its top 100 where it supports a limit. Prints
 // indexing docs/s, queries/s (median over rounds of all 93 queries, rounds interleaved across
@@ -22,6 +23,9 @@ const option = (name, fallback) => {
 const COPIES = option('--copies', 9);
 const ROUNDS = option('--rounds', 5);
 const SKIP_LARGE = args.includes('--skip-large');
+// --engines osprey,flexsearch: a subset (MiniSearch and Orama need many minutes at 100k documents).
+const ENGINES = args.includes('--engines') ? args[args.indexOf('--engines') + 1].split(',') : null;
+const LARGE_ONLY = args.includes('--large-only');
 const TOP_K = 100;
 // Slow engines: stop adding rounds once this much time went into one measurement.
 const ROUND_BUDGET_MS = 20000;
@@ -78,7 +82,7 @@ const engines = {
 // round 1, ...) so that every engine sees the same machine load; medians over rounds.
 async function measureAll(docs, { quality }) {
   const built = [];
-  for (const name of Object.keys(engines)) {
+  for (const name of Object.keys(engines).filter((n) => !ENGINES || ENGINES.includes(n))) {
     const heapBefore = heapUsed();
     const started = performance.now();
     const engine = await engines[name](docs);
@@ -124,8 +128,10 @@ function report(title, rows) {
     `indexing ${(osprey.docsPerSec / fastestI.docsPerSec).toFixed(1)}x (${fastestI.engine})`);
 }
 
-report(`NPL: ${npl.corpus.length} documents, ${npl.queries.length} queries, top ${TOP_K}`,
-  await measureAll(docsOf(1), { quality: true }));
+if (!LARGE_ONLY) {
+  report(`NPL: ${npl.corpus.length} documents, ${npl.queries.length} queries, top ${TOP_K}`,
+    await measureAll(docsOf(1), { quality: true }));
+}
 if (!SKIP_LARGE) {
   const docs = docsOf(COPIES);
   report(`NPL x${COPIES}: ${docs.length} documents, same queries, top ${TOP_K}`, await measureAll(docs, { quality: false }));
