@@ -309,6 +309,24 @@ class CollectionHandle {
     });
   }
 
+  // Change journaling, for incremental saves (see src/collection/change_journal.h).
+  void set_journaling(bool enabled) { guarded([&] { c_.set_journaling(enabled); }); }
+  bool journal_incomplete() { return guarded([&] { return c_.journal_incomplete(); }); }
+  size_t journal_operations() { return guarded([&] { return c_.journal_operations(); }); }
+  val take_journal() {
+    return guarded([&] {
+      auto bytes = c_.take_journal();
+      return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+    });
+  }
+  void snapshot_saved() { guarded([&] { c_.snapshot_saved(); }); }
+  void apply_journal(val record) {
+    guarded([&] {
+      auto bytes = get_bytes(record, "change record");
+      c_.apply_journal(bytes.data(), bytes.size());
+    });
+  }
+
   val info() {
     return guarded([&] {
       const auto& o = c_.options();
@@ -359,5 +377,11 @@ EMSCRIPTEN_BINDINGS(osprey_collection) {
       .function("search", &CollectionHandle::search)
       .function("get", &CollectionHandle::get)
       .function("serialize", &CollectionHandle::serialize)
-      .function("info", &CollectionHandle::info);
+      .function("info", &CollectionHandle::info)
+      .function("setJournaling", &CollectionHandle::set_journaling)
+      .function("journalIncomplete", &CollectionHandle::journal_incomplete)
+      .function("journalOperations", &CollectionHandle::journal_operations)
+      .function("takeJournal", &CollectionHandle::take_journal)
+      .function("snapshotSaved", &CollectionHandle::snapshot_saved)
+      .function("applyJournal", &CollectionHandle::apply_journal);
 }

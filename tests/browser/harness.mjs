@@ -32,6 +32,7 @@ export async function openBrowser() {
     },
     async close() {
       await context.close();
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await rm(profile, { recursive: true, force: true });
     },

@@ -5,6 +5,7 @@ import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
+import { Persistence } from './storage/persistence.js';
 import * as ingest from './ingest.js';
 import { openInWorker } from './worker/client.js';
 import { cascadeSearch, clearRanker, rankerInfo, recordFeedback, setTokenVectors, trainRanker } from './rerank.js';
@@ -15,7 +16,15 @@ export { chunkText } from './ingest.js';
 const sharedMemoryStorage = new MemoryStorage();
 
 function chooseStorage(storage) {
-  if (storage && typeof storage === 'object') return storage; // a custom {get, put, delete}
+  if (storage && typeof storage === 'object') {
+    // A custom backend implements the paged layout's operations (see storage/memory.js).
+    for (const method of ['head', 'read', 'commit', 'delete']) {
+      if (typeof storage[method] !== 'function') {
+        throw new OspreyError(`the storage object has no ${method}() method (see MemoryStorage)`, 'INVALID_ARGUMENT');
+      }
+    }
+    return storage;
+  }
   if (storage === 'memory') return sharedMemoryStorage;
   if (storage === undefined || storage === 'indexeddb') {
     if (IndexedDBStorage.available()) return new IndexedDBStorage();
@@ -64,14 +73,16 @@ function fromCoreHit(hit) {
   return { ...rest, metadata: JSON.parse(metadataJson) };
 }
 
-export class Collection {
+export class Collection extends EventTarget {
   #core;
+  #persistence = null;
   #name;
   #storage;
   #embedder; // optional: {dimension, embedDocuments(texts), embedQuery(text)} (web/src/models/)
 
   /** @internal use Osprey.open() */
   constructor(core, name, storage, embedder = null) {
+    super();
     this.#core = core;
     this.#embedder = embedder;
     this.#name = name;
@@ -83,7 +94,11 @@ export class Collection {
   get embedder() { return this.#embedder; }
   get size() { return this.#live().info().size; }
   get storageKind() { return this.#storage.kind ?? 'custom'; }
-  info() { return { name: this.#name, storage: this.storageKind, ...this.#live().info(), worker: false }; }
+  info() {
+    return { name: this.#name, storage: this.storageKind, ...this.#live().info(), worker: false,
+      generation: this.#persistence?.generation ?? 0, recovered: this.#persistence?.recovered ?? null,
+      lastSave: this.#persistence?.lastSave ?? null };
+  }
 
   #live() {
     if (!this.#core) {
@@ -191,13 +206,45 @@ export class Collection {
     return this.#live().serialize();
   }
 
-  /** Stores the collection; Osprey.open(name) restores it, also after a page reload. */
+  /**
+   * Commits the changes since the last save as the next generation: Osprey.open(name) restores it,
+   * also after a reload or a crash. Writes bytes proportional to the change.
+   */
   async save() {
-    await this.#storage.put(this.#name, this.#live().serialize());
+    this.#live();
+    await this.#persistence.save();
+  }
+
+  /** Loads a newer generation saved by another tab or worker, unless this copy has unsaved changes. */
+  async refresh() {
+    this.#live();
+    return this.#persistence.refresh();
+  }
+
+  /** True when there are changes that save() has not committed yet. */
+  get dirty() { return this.#persistence?.dirty() ?? false; }
+
+  /** @internal wires storage to the collection (Osprey.open). */
+  async _attach(persistence, options) {
+    this.#persistence = persistence;
+    this.#core = await persistence.open(options);
+  }
+
+  /** @internal */
+  _handle() {
+    return { get: () => this.#live(), set: (handle) => { this.#core = handle; } };
+  }
+
+  /** @internal another context saved generation `generation`: reload it when nothing is unsaved. */
+  async _remoteChange(generation) {
+    if (!this.#core) return;
+    const reloaded = await this.#persistence.refresh().catch(() => false);
+    this.dispatchEvent(Object.assign(new Event('change'), { generation, reloaded }));
   }
 
   /** Frees the WebAssembly memory. Unsaved changes are dropped; later calls fail with CLOSED. */
   close() {
+    this.#persistence?.close();
     this.#core?.delete();
     this.#core = null;
   }
@@ -236,7 +283,7 @@ export const Osprey = {
       // Worker mode (web/src/worker/): same API, the engine runs in a dedicated Web Worker.
       return openInWorker(name, hereOptions, worker, { onWarning, openHere: (n, o) => Osprey.open(n, o) });
     }
-    const { storage: storageOption, bytes, wasmUrl, wasmBinary, model, modelOptions, embedder: embedderOption,
+    const { storage: storageOption, bytes, persist, wasmUrl, wasmBinary, model, modelOptions, embedder: embedderOption,
       ...createOptions } = hereOptions;
     const embedder = await openEmbedder(model, embedderOption, { wasmUrl, wasmBinary, ...modelOptions });
     if (embedder) {
@@ -248,19 +295,14 @@ export const Osprey = {
     }
     const core = await loadCore({ wasmUrl, wasmBinary });
     const storage = chooseStorage(storageOption);
-    const stored = bytes ?? (await storage.get(name));
-    if (!stored) return new Collection(core.Collection.create(createOptions), name, storage, embedder);
-
-    const handle = core.Collection.load(stored);
-    const info = handle.info();
-    for (const key of ['dimension', 'metric', 'index']) {
-      if (createOptions[key] !== undefined && createOptions[key] !== info[key]) {
-        handle.delete();
-        throw new OspreyError(`collection '${name}' was saved with ${key} ${JSON.stringify(info[key])}, ` +
-          `not ${JSON.stringify(createOptions[key])}`, 'MISMATCH');
-      }
-    }
-    return new Collection(handle, name, storage, embedder);
+    if (options.persist) await globalThis.navigator?.storage?.persist?.();
+    const collection = new Collection(null, name, storage, embedder);
+    const persistence = new Persistence({
+      core, storage, name, model: embedder?.id, handle: collection._handle(),
+      onChange: (generation) => collection._remoteChange(generation),
+    });
+    await collection._attach(persistence, { createOptions, bytes });
+    return collection;
   },
 
   /** Removes a saved collection from storage. */
