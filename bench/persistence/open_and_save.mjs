@@ -1,0 +1,73 @@
+// Persistence benchmark in headless Chromium (real IndexedDB): builds an N-document collection,
+// saves it, then measures (1) the bytes an incremental save of 100 more documents writes, against
+// rewriting the whole collection (what IDBFS-based engines do), and (2) how long a fresh page
+// takes to open the collection from IndexedDB (median of several page loads).
+// Usage: node bench/persistence/open_and_save.mjs [--docs 100000] [--dim 0] [--loads 5]
+import { openBrowser } from '../../tests/browser/harness.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const DOCS = arg('docs', 100000);
+const DIM = arg('dim', 0);
+const LOADS = arg('loads', 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+const browser = await openBrowser();
+try {
+  const page = await browser.newPage();
+  await page.waitForFunction(() => window.ospreyReady === true);
+  const built = await page.evaluate(async ({ docs, dim }) => {
+    const { Osprey } = window.osprey;
+    const words = 'wing lift drag flow boundary layer heat transfer shock wave pressure surface velocity mach number plate cylinder'.split(' ');
+    const make = (from, to) => Array.from({ length: to - from }, (_, j) => {
+      const i = from + j;
+      const body = Array.from({ length: 30 }, (_, w) => words[(i * 7 + w * 13 + (i >> w % 5)) % words.length] + (w % 4 === 0 ? i % 1000 : '')).join(' ');
+      const doc = { id: `d${i}`, title: `document ${i}`, body, metadata: { group: i % 10 } };
+      if (dim) doc.vector = Array.from({ length: dim }, (_, d) => Math.sin(i * 0.37 + d));
+      return doc;
+    });
+    const c = await Osprey.open('bench', dim ? { dimension: dim } : {});
+    const t0 = performance.now();
+    for (let i = 0; i < docs; i += 5000) await c.add(make(i, Math.min(docs, i + 5000)));
+    const indexMs = performance.now() - t0;
+    const t1 = performance.now();
+    await c.save();
+    const snapshot = c.info().lastSave;
+    const snapshotMs = performance.now() - t1;
+    await c.add(make(docs, docs + 100));
+    const t2 = performance.now();
+    await c.save();
+    const incrementalMs = performance.now() - t2;
+    const incremental = c.info().lastSave;
+    const fullBytes = c.export().length;
+    c.close();
+    return { indexMs, snapshotMs, snapshot, incrementalMs, incremental, fullBytes };
+  }, { docs: DOCS, dim: DIM });
+
+  const opens = [];
+  for (let i = 0; i < LOADS; i++) {
+    const fresh = await browser.newPage();
+    await fresh.waitForFunction(() => window.ospreyReady === true);
+    opens.push(await fresh.evaluate(async () => {
+      const t0 = performance.now();
+      const c = await window.osprey.Osprey.open('bench');
+      const hits = await c.search('boundary layer heat', { k: 10 });
+      const ms = performance.now() - t0;
+      const size = c.size;
+      c.close();
+      if (hits.length !== 10) throw new Error('search after open returned too few hits');
+      return { ms, size };
+    }));
+    await fresh.close();
+  }
+  const openMs = median(opens.map((o) => o.ms));
+  console.log(`documents: ${opens[0].size}${DIM ? `, ${DIM}-d vectors` : ''}`);
+  console.log(`index: ${(built.indexMs / 1000).toFixed(1)} s; first save (snapshot): ${(built.snapshot.bytes / 1e6).toFixed(1)} MB in ${built.snapshotMs.toFixed(0)} ms`);
+  console.log(`save after adding 100 documents: ${(built.incremental.bytes / 1024).toFixed(1)} KB (${built.incremental.kind}) in ${built.incrementalMs.toFixed(0)} ms`);
+  console.log(`rewriting the whole collection instead: ${(built.fullBytes / 1e6).toFixed(1)} MB -> ratio ${(built.fullBytes / built.incremental.bytes).toFixed(0)}x fewer bytes`);
+  console.log(`open from IndexedDB + first query, median of ${LOADS} page loads: ${openMs.toFixed(0)} ms (all: ${opens.map((o) => o.ms.toFixed(0)).join(', ')})`);
+} finally {
+  await browser.close();
+}
