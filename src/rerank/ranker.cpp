@@ -68,12 +68,13 @@ double Ranker::score(const float* raw) const {
 }
 
 namespace {
-constexpr uint8_t kRankerVersion = 1;
+constexpr uint8_t kRankerVersion = 2;  // 2: query normalisation
 }
 
 void Ranker::save(ByteWriter& out) const {
   out.u8(kRankerVersion);
   out.u8(uint8_t(kind_));
+  out.u8(uint8_t(query_norm_));
   out.str(loss_);
   features_.save(out);
   out.floats(mean_.data(), mean_.size());
@@ -94,9 +95,12 @@ void Ranker::save(ByteWriter& out) const {
 }
 
 Ranker Ranker::load(ByteReader& in) {
-  if (in.u8() != kRankerVersion) in.fail("ranker version");
+  const uint8_t version = in.u8();
+  if (version < 1 || version > kRankerVersion) in.fail("ranker version");
   const uint8_t kind = in.u8();
   if (kind > 1) in.fail("ranker kind");
+  const uint8_t query_norm = version >= 2 ? in.u8() : 0;
+  if (query_norm > 2) in.fail("ranker query normalisation");
   std::string loss = in.str();
   FeatureSet features = FeatureSet::load(in);
   const size_t n = features.size();
@@ -106,6 +110,7 @@ Ranker Ranker::load(ByteReader& in) {
   in.floats(inv_std.data(), n);
   Ranker r(RankerKind(kind), std::move(features), std::move(mean), std::move(inv_std));
   r.loss_ = std::move(loss);
+  r.query_norm_ = ScoreNormalization(query_norm);
   in.floats(r.weights_.data(), n);
   r.bias_ = in.f32();
   const size_t tree_count = in.count(4);
@@ -157,7 +162,22 @@ bool Ranker::operator==(const Ranker& o) const {
   };
   return kind_ == o.kind_ && features_ == o.features_ && mean_ == o.mean_ &&
          inv_std_ == o.inv_std_ && weights_ == o.weights_ && bias_ == o.bias_ && loss_ == o.loss_ &&
-         same_trees();
+         query_norm_ == o.query_norm_ && same_trees();
+}
+
+void normalize_per_query(FeatureMatrix& x, ScoreNormalization normalization) {
+  if (normalization == ScoreNormalization::kNone) return;
+  std::vector<float> column;
+  std::vector<size_t> rows;
+  for (size_t c = 0; c < x.cols; ++c) {
+    column.clear();
+    rows.clear();
+    for (size_t r = 0; r < x.rows; ++r) {
+      if (!is_missing(x.at(r, c))) column.push_back(x.at(r, c)), rows.push_back(r);
+    }
+    normalize_scores(column, normalization);
+    for (size_t i = 0; i < rows.size(); ++i) x.at(rows[i], c) = column[i];
+  }
 }
 
 }  // namespace osprey

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/byte_io.h"
+#include "fusion/score_fusion.h"
 #include "rerank/features.h"
 
 namespace osprey {
@@ -47,6 +48,10 @@ class Ranker {
   const FeatureSet& features() const { return features_; }
   const std::string& loss() const { return loss_; }
   void set_loss(std::string loss) { loss_ = std::move(loss); }
+  // Per-query normalisation of each feature over a query's candidates (LETOR's QueryLevelNorm),
+  // applied before standardisation, in training and scoring alike: BM25's scale varies by query.
+  ScoreNormalization query_normalization() const { return query_norm_; }
+  void set_query_normalization(ScoreNormalization n) { query_norm_ = n; }
 
   // Standardised values of a raw row (missing -> 0).
   void standardize(const float* raw, float* z) const;
@@ -73,6 +78,10 @@ class Ranker {
   float bias_ = 0;
   std::vector<RegressionTree> trees_;
   std::string loss_;
+  ScoreNormalization query_norm_ = ScoreNormalization::kNone;
 };
+
+// Normalises each column of `x` over its rows (one query's candidates); NaN (missing) stays NaN.
+void normalize_per_query(FeatureMatrix& x, ScoreNormalization normalization);
 
 }  // namespace osprey

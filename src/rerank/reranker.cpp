@@ -267,6 +267,7 @@ RerankOutcome Reranker::rank(const RerankQuery& query, const std::vector<SearchH
                           " ms spent while computing ranker features: recall order returned";
     return out;
   }
+  normalize_per_query(x, ranker.query_normalization());
   RerankOutcome out;
   out.stages = {"recall", "ranker"};
   out.hits.reserve(recall.size());
@@ -300,10 +301,12 @@ void Reranker::apply_external_scores(RerankOutcome& outcome, const std::vector<f
   }
   std::optional<size_t> slot_of_feature;
   if (ranker) slot_of_feature = ranker->features().index_of(fn::kCrossEncoder);
+  std::vector<float> as_feature = scores;  // normalised over the scored hits like other features
+  if (ranker) normalize_scores(as_feature, ranker->query_normalization());
   for (size_t i = 0; i < scores.size(); ++i) {
     RerankedHit& h = outcome.hits[i];
     if (slot_of_feature && h.features.size() == ranker->features().size()) {
-      h.features[*slot_of_feature] = scores[i];
+      h.features[*slot_of_feature] = as_feature[i];
       explain_with(*ranker, h);
     } else {
       h.score = scores[i];

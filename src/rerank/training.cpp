@@ -235,8 +235,24 @@ double dataset_loss(const Dataset& d, const std::vector<double>& scores, RankLos
 
 }  // namespace
 
-Ranker train_ranker(const FeatureSet& features, const std::vector<TrainingQuery>& queries,
+Ranker train_ranker(const FeatureSet& features, const std::vector<TrainingQuery>& raw_queries,
                     const TrainOptions& options, TrainReport& report) {
+  std::vector<TrainingQuery> normalized;
+  if (options.query_normalization != ScoreNormalization::kNone) {
+    normalized = raw_queries;
+    for (auto& q : normalized) {
+      if (q.features.values.size() == q.features.rows * q.features.cols) {
+        for (float v : q.features.values) {
+          if (std::isinf(v))
+            throw Error(ErrorCode::kInvalidArgument,
+                        "a training query has an infinite feature value");
+        }
+        normalize_per_query(q.features, options.query_normalization);
+      }
+    }
+  }
+  const std::vector<TrainingQuery>& queries =
+      options.query_normalization != ScoreNormalization::kNone ? normalized : raw_queries;
   features.validate();
   options.validate();
   const size_t cols = features.size();
@@ -301,6 +317,7 @@ Ranker train_ranker(const FeatureSet& features, const std::vector<TrainingQuery>
   }
   Ranker ranker(options.kind, features, mean, inv_std);
   ranker.set_loss(rank_loss_name(options.loss));
+  ranker.set_query_normalization(options.query_normalization);
 
   data.z.resize(data.rows * cols);
   for (size_t q = 0; q < data.queries.size(); ++q) {
@@ -370,8 +387,10 @@ double ranking_loss(const Ranker& ranker, const std::vector<TrainingQuery>& quer
   size_t used = 0;
   for (const auto& q : queries) {
     if (!teaches_order(q.labels) || q.features.cols != ranker.features().size()) continue;
+    FeatureMatrix x = q.features;
+    normalize_per_query(x, ranker.query_normalization());
     std::vector<double> s(q.labels.size());
-    for (size_t r = 0; r < s.size(); ++r) s[r] = ranker.score(q.features.row(r));
+    for (size_t r = 0; r < s.size(); ++r) s[r] = ranker.score(x.row(r));
     total += query_loss(s, q.labels, loss, false, nullptr, nullptr);
     ++used;
   }

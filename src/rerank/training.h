@@ -33,6 +33,7 @@ struct TrainOptions {
   uint32_t min_leaf = 10;        // trees: fewest candidates in a leaf
   double shrinkage = 0.1;        // trees: learning rate per tree
   bool lambda_weighting = true;  // trees, pairwise: weight pairs by |delta nDCG| (LambdaMART)
+  ScoreNormalization query_normalization = ScoreNormalization::kNone;  // see Ranker
 
   void validate() const;  // INVALID_ARGUMENT for out-of-range values
 };

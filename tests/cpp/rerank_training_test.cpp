@@ -215,3 +215,37 @@ TEST_CASE("rerank mmr: near-duplicates sink") {
   CHECK_OSPREY_ERROR(mmr_order({1.0}, sim, 1.5, 3), ErrorCode::kInvalidArgument);
   CHECK_OSPREY_ERROR(mmr_order({NAN, 1.0}, sim, 0.5, 3), ErrorCode::kInvalidArgument);
 }
+
+TEST_CASE("rerank training: per-query normalisation is learned, saved and applied") {
+  FeatureMatrix x(3, 2);
+  x.at(0, 0) = 2, x.at(1, 0) = 4, x.at(2, 0) = 10;
+  x.at(0, 1) = 7, x.at(1, 1) = NAN, x.at(2, 1) = 7;
+  normalize_per_query(x, ScoreNormalization::kMinMax);
+  CHECK(x.at(0, 0) == doctest::Approx(0));
+  CHECK(x.at(1, 0) == doctest::Approx(0.25));
+  CHECK(x.at(2, 0) == doctest::Approx(1));
+  CHECK(x.at(0, 1) == 1);  // constant within the query
+  CHECK(std::isnan(x.at(1, 1)));
+
+  std::mt19937 rng(4);
+  auto train = separable_set(rng, 30);
+  // Each query's scores on its own scale: per-query normalisation removes it.
+  std::uniform_real_distribution<float> scale(0.1f, 100);
+  for (auto& q : train) {
+    const float s = scale(rng);
+    for (size_t r = 0; r < q.features.rows; ++r) q.features.at(r, 0) *= s;
+  }
+  TrainOptions o;
+  o.query_normalization = ScoreNormalization::kMinMax;
+  TrainReport report;
+  Ranker r = train_ranker(three_features(), train, o, report);
+  CHECK(r.query_normalization() == ScoreNormalization::kMinMax);
+  CHECK(report.loss_history.back() < report.loss_history.front());
+  ByteWriter out;
+  r.save(out);
+  ByteReader in(out.bytes().data(), out.size(), "ranker");
+  Ranker back = Ranker::load(in);
+  CHECK(back == r);
+  CHECK(back.query_normalization() == ScoreNormalization::kMinMax);
+  CHECK(ranking_loss(back, train, RankLoss::kPairwise) < 0.5 * report.loss_history.front());
+}
