@@ -285,7 +285,7 @@ val train(val handle, val options) {
     t.shrinkage = get_number(options, "shrinkage", "options", t.shrinkage);
     const std::string query_norm = get_string(options, "queryNorm", "options", false);
     t.query_normalization =
-        query_norm.empty() ? ScoreNormalization::kMinMax : parse_score_normalization(query_norm);
+        query_norm.empty() ? ScoreNormalization::kNone : parse_score_normalization(query_norm);
     t.validate();
     FeatureOptions fo = feature_options_from(options["featureOptions"]);
     val queries = options["queries"];
