@@ -1,7 +1,8 @@
 // Learning to rank from graded judgements: pairwise RankNet (Burges et al., ICML 2005) and listwise
-// ListNet (Cao et al., ICML 2007; reported as KL divergence so a perfect fit is 0) losses, for a linear model (Adam on the loss) or a boosted tree
-// ensemble that fits each tree to the loss's gradients with Newton leaf values, with pairs weighted
-// by the change in nDCG of swapping them as in LambdaMART (Burges, MSR-TR-2010-82).
+// ListNet (Cao et al., ICML 2007; reported as KL divergence so that a perfect fit is 0) losses, for
+// a linear model (Adam on the loss) or a boosted tree ensemble that fits each tree to the loss's
+// gradients with Newton leaf values, with pairs weighted by the change in nDCG of swapping them as
+// in LambdaMART (Burges, MSR-TR-2010-82).
 #pragma once
 
 #include <string>
