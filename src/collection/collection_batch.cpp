@@ -3,6 +3,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "collection/change_journal.h"
 #include "collection/collection.h"
 #include "core/error.h"
 
@@ -38,8 +39,9 @@ void Collection::apply_batch(
   this->add(std::move(add));
   for (auto& [slot, json] : metadata) store_.set_metadata(slot, std::move(json));
   for (uint32_t slot : remove_slots) erase(slot);
-  // The journal records upserts and deletes, not metadata moves or the passage map: the next
-  // save must be a full snapshot.
+  // The journal holds the additions (add() recorded them) and the deletions, but not metadata
+  // moves or the passage map: the next save must be a full snapshot.
+  if (journal_ && !remove_ids.empty()) journal_->record_remove(remove_ids);
   journal_incomplete_ = true;
 }
 

@@ -314,3 +314,15 @@ TEST_CASE("ingest: the passage map and the rerank state load back together") {
   CHECK(loaded.rerank_state().feedback.size() == 1);
   CHECK(loaded.serialize() == bytes);
 }
+
+TEST_CASE("ingest: changes reach the change journal, and the next save is a full snapshot") {
+  Collection c(CollectionOptions{});
+  c.set_journaling(true);
+  ingest_documents(c, {source("a", paragraphs("kites", 3))}, options());
+  c.snapshot_saved();
+  CHECK_FALSE(c.journal_incomplete());
+  CHECK(c.journal_operations() == 0);
+  delete_documents(c, {"a"});  // deletions only: still journaled
+  CHECK(c.journal_operations() == 1);
+  CHECK(c.journal_incomplete());
+}
