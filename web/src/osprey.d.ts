@@ -4,7 +4,7 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'INVALID_VECTOR' | 'DUPLICATE_ID' | 'UNKNOWN_ID'
   | 'EMPTY_QUERY' | 'INVALID_UTF8' | 'INVALID_JSON' | 'CORRUPT_DATA' | 'UNSUPPORTED_FORMAT'
   | 'LIMIT_EXCEEDED' | 'CLOSED' | 'MISMATCH' | 'OUT_OF_MEMORY' | 'WASM_LOAD_FAILED'
-  | 'STORAGE_UNAVAILABLE' | 'STORAGE_FAILED' | 'QUOTA_EXCEEDED' | 'WORKER_UNAVAILABLE' | 'INTERNAL'
+  | 'STORAGE_UNAVAILABLE' | 'STORAGE_FAILED' | 'QUOTA_EXCEEDED' | 'CONFLICT' | 'WORKER_UNAVAILABLE' | 'INTERNAL'
   | (string & {});
 
 export class OspreyError extends Error {
@@ -20,11 +20,15 @@ export type Metadata = Record<string, unknown>;
 /** A metadata filter: `{field: value}` or `{field: {$gte: 1}}`, combined with $and / $or / $not. */
 export type Filter = Record<string, unknown>;
 
+/** A storage backend for the paged layout (see web/src/storage/manifest.js and memory.js). */
 export interface StorageBackend {
-  get(name: string): Promise<Uint8Array | null>;
-  put(name: string, bytes: Uint8Array): Promise<void>;
-  delete(name: string): Promise<void>;
   kind?: string;
+  lastCommitBytes?: number;
+  head(name: string, checksum?: (bytes: Uint8Array) => number): Promise<object | null>;
+  read(name: string, checksum: (bytes: Uint8Array) => number): Promise<object | null>;
+  commit(name: string, change: object): Promise<object>;
+  delete(name: string): Promise<void>;
+  list?(): Promise<string[]>;
 }
 
 export interface OpenOptions {
@@ -35,6 +39,8 @@ export interface OpenOptions {
   hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
   bm25?: { k1?: number; b?: number; titleWeight?: number; bodyWeight?: number };
   storage?: 'indexeddb' | 'memory' | StorageBackend;
+  /** Ask the browser for persistent storage (navigator.storage.persist()). */
+  persist?: boolean;
   /** Open from exported bytes instead of storage. */
   bytes?: Uint8Array;
   /** Where osprey_core.wasm is served, when not next to osprey_core.mjs. */
@@ -126,6 +132,12 @@ export interface CollectionInfo {
   index: 'hnsw' | 'flat';
   vectors: number;
   formatVersion: number;
+  /** The stored generation this copy was built from or last saved. */
+  generation: number;
+  /** Set when the newest generation was damaged and an older intact one was opened. */
+  recovered: { generation: number; reason: string } | null;
+  /** The last commit: a full snapshot or a change record, and the bytes it wrote. */
+  lastSave: { kind: 'snapshot' | 'record'; bytes: number | null; generation: number } | null;
   /** true when the collection runs in a Web Worker (Osprey.open(name, {worker: true})). */
   worker: boolean;
 }
@@ -231,7 +243,7 @@ export function chunkText(text: string, options?: { format?: Exclude<DocumentFor
   chunk?: ChunkOptions; tokenizer?: TokenizerLike; includeText?: boolean }):
   Promise<Array<Omit<Passage, 'id' | 'score' | 'index'> & { text?: string }>>;
 
-export class Collection {
+export class Collection extends EventTarget {
   readonly name: string;
   readonly size: number;
   readonly storageKind: string;
@@ -249,6 +261,10 @@ export class Collection {
   ingestStats(): Promise<Record<string, number>>;
   export(): Uint8Array;
   save(): Promise<void>;
+  /** Loads a newer generation saved by another tab or worker, unless this copy has unsaved changes. */
+  refresh(): Promise<boolean>;
+  /** True while there are changes that save() has not committed. */
+  readonly dirty: boolean;
   close(): void;
 }
 
@@ -275,12 +291,14 @@ export class WorkerCollection extends EventTarget {
   ingestStats(): Promise<unknown>;
   export(): Promise<Uint8Array>;
   save(): Promise<void>;
+  refresh(): Promise<boolean>;
   close(): void;
 }
 
 export class MemoryStorage implements StorageBackend {
-  get(name: string): Promise<Uint8Array | null>;
-  put(name: string, bytes: Uint8Array): Promise<void>;
+  head(name: string, checksum?: (bytes: Uint8Array) => number): Promise<object | null>;
+  read(name: string, checksum: (bytes: Uint8Array) => number): Promise<object | null>;
+  commit(name: string, change: object): Promise<object>;
   delete(name: string): Promise<void>;
   list(): Promise<string[]>;
 }
@@ -288,8 +306,9 @@ export class MemoryStorage implements StorageBackend {
 export class IndexedDBStorage implements StorageBackend {
   constructor(dbName?: string);
   static available(): boolean;
-  get(name: string): Promise<Uint8Array | null>;
-  put(name: string, bytes: Uint8Array): Promise<void>;
+  head(name: string, checksum?: (bytes: Uint8Array) => number): Promise<object | null>;
+  read(name: string, checksum: (bytes: Uint8Array) => number): Promise<object | null>;
+  commit(name: string, change: object): Promise<object>;
   delete(name: string): Promise<void>;
   list(): Promise<string[]>;
   close(): void;

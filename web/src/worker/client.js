@@ -178,6 +178,9 @@ export class WorkerCollection extends EventTarget {
   /** Saves from the worker to the collection's storage. */
   async save() { await this.#call('save'); }
 
+  /** Loads a newer generation saved elsewhere (see Collection.refresh); runs in the worker. */
+  async refresh() { return this.#invoke('refresh'); }
+
   close() {
     const connection = this.#connection;
     if (!connection) return;

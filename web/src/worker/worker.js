@@ -19,7 +19,7 @@ function collection(handle) {
 
 /** Collection methods forwarded as they are (arguments and results are structured-cloned). */
 const FORWARDED = new Set(['addDocuments', 'deleteDocuments', 'searchDocuments', 'context', 'documentPassages',
-  'ingestStats']);
+  'ingestStats', 'refresh']);
 
 /** Adds in batches and reports progress; a failing batch removes the earlier ones (all or nothing). */
 async function addInBatches(c, docs, reportProgress) {
