@@ -246,5 +246,8 @@ test('opening with another model or dimension is a clear error', async () => {
     };
   });
   assert.deepEqual(codes, { model: 'MISMATCH', dimension: 'MISMATCH', same: 'no error' });
+  const estimate = await page.evaluate(() => window.osprey.Osprey.storageEstimate());
+  assert.ok(estimate.usage > 0 && estimate.quota > estimate.usage);
+  assert.equal(typeof estimate.persisted, 'boolean');
   assert.deepEqual(browser.errors, []);
 });

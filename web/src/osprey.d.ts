@@ -318,6 +318,7 @@ export declare const Osprey: {
   open(name: string, options: OpenOptions & { worker: true }): Promise<WorkerCollection>;
   open(name: string, options: OpenOptions & { worker: 'auto' | boolean }): Promise<Collection | WorkerCollection>;
   open(name: string, options?: OpenOptions & { worker?: false }): Promise<Collection>;
+  storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean } | null>;
   delete(name: string, options?: { storage?: OpenOptions['storage'] }): Promise<void>;
 };
 export default Osprey;

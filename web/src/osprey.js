@@ -305,6 +305,17 @@ export const Osprey = {
     return collection;
   },
 
+  /**
+   * How much this origin stores and may store, and whether the browser promised to keep it
+   * ({usage, quota, persisted}); null where the Storage API is missing (Node).
+   */
+  async storageEstimate() {
+    const storage = globalThis.navigator?.storage;
+    if (!storage?.estimate) return null;
+    const { usage, quota } = await storage.estimate();
+    return { usage, quota, persisted: (await storage.persisted?.()) ?? false };
+  },
+
   /** Removes a saved collection from storage. */
   async delete(name, { storage } = {}) {
     await chooseStorage(storage).delete(name);
