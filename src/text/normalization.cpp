@@ -38,16 +38,15 @@ void decompose_into(char32_t cp, bool compat, uint32_t index, std::u32string& ou
   if (source) source->insert(source->end(), n, index);
 }
 
-// Canonical ordering: stable sort of every run of non-starters by combining class.
-void reorder(std::u32string& s, size_t from, std::vector<uint32_t>* source, size_t source_from) {
+// Canonical ordering: stable sort of every run of non-starters by combining class. Sources stay
+// in place (positional), which is how the Rust reference aligns reordered marks.
+void reorder(std::u32string& s, size_t from) {
   for (size_t i = from + 1; i < s.size(); ++i) {
     uint8_t c = combining_class(s[i]);
     if (c == 0) continue;
     size_t j = i;
     while (j > from && combining_class(s[j - 1]) > c) {
       std::swap(s[j], s[j - 1]);
-      if (source)
-        std::swap((*source)[source_from + j - from], (*source)[source_from + j - 1 - from]);
       --j;
     }
   }
@@ -101,7 +100,7 @@ void normalize(const char32_t* in, size_t n, NormalizationForm form, std::u32str
   size_t from = out.size();
   size_t source_from = source ? source->size() : 0;
   for (size_t i = 0; i < n; ++i) decompose_into(in[i], compat, uint32_t(i), out, source);
-  reorder(out, from, source, source_from);
+  reorder(out, from);
   if (form == NormalizationForm::NFC || form == NormalizationForm::NFKC) {
     compose_from(out, from, source, source_from);
   }

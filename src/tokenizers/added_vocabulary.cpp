@@ -62,7 +62,9 @@ void AddedVocabulary::prepare(const Normalizer* normalizer) {
       }
     }
     if (pattern.empty()) continue;
-    m->by_first[pattern[0]].emplace_back(i, std::move(pattern));
+    char32_t first = pattern[0];
+    m->first_filter[(first >> 6) & 15] |= uint64_t(1) << (first & 63);
+    m->by_first[first].emplace_back(i, std::move(pattern));
   }
   for (Matcher* m : {&raw_, &normalized_}) {
     for (auto& [first, list] : m->by_first) {
@@ -93,7 +95,7 @@ void AddedVocabulary::split(const NormalizedText& text, const Matcher& matcher, 
       out.add(text, b, e);
       return;
     }
-    NormalizedText part;
+    thread_local NormalizedText part;  // scratch (the recursive call below does not use it)
     part.chars.assign(text.chars, b, e - b);
     part.align.assign(text.align.begin() + b, text.align.begin() + e);
     if (normalizer) normalizer->normalize(part);
@@ -111,6 +113,10 @@ void AddedVocabulary::split(const NormalizedText& text, const Matcher& matcher, 
   size_t start_offset = 0;  // end of the previous accepted token
   size_t i = 0;
   while (i < n) {
+    if (!matcher.may_start(text.chars[i])) {
+      ++i;
+      continue;
+    }
     auto it = matcher.by_first.find(text.chars[i]);
     const std::pair<size_t, std::u32string>* hit = nullptr;
     if (it != matcher.by_first.end()) {

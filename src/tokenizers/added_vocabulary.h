@@ -40,6 +40,9 @@ class AddedVocabulary {
   struct Matcher {
     // First character -> candidate tokens (index into tokens_, pattern), longest first.
     std::unordered_map<char32_t, std::vector<std::pair<size_t, std::u32string>>> by_first;
+    // Bit (c & 1023) set when some token starts with a character c: skips the map for most text.
+    std::vector<uint64_t> first_filter = std::vector<uint64_t>(16, 0);
+    bool may_start(char32_t c) const { return (first_filter[(c >> 6) & 15] >> (c & 63)) & 1; }
     bool empty() const { return by_first.empty(); }
   };
   void split(const NormalizedText& text, const Matcher& matcher, Pieces& out, bool normalize_rest,

@@ -21,6 +21,14 @@ struct Encoding {
   std::vector<uint16_t> surface_spaces;
 
   size_t size() const { return ids.size(); }
+  void reserve(size_t n) {
+    ids.reserve(n);
+    type_ids.reserve(n);
+    attention_mask.reserve(n);
+    special_tokens_mask.reserve(n);
+    offsets.reserve(n);
+    surface_spaces.reserve(n);
+  }
   void push(int32_t id, int32_t type_id, std::pair<uint32_t, uint32_t> offset, bool special,
             uint16_t spaces = kModelToken) {
     surface_spaces.push_back(spaces);

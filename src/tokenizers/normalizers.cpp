@@ -119,7 +119,8 @@ class BertNormalizer : public Normalizer {
     }
   }
   void normalize(NormalizedText& text) const override {
-    NormalizedText out;
+    thread_local NormalizedText out;  // scratch, swapped with `text` at the end
+    out.clear();
     out.chars.reserve(text.size() + 8);
     out.align.reserve(text.size() + 8);
     for (size_t i = 0; i < text.size(); ++i) {
@@ -157,7 +158,7 @@ class BertNormalizer : public Normalizer {
       }
     }
     if (lowercase_) lowercase(out);
-    text = std::move(out);
+    std::swap(text, out);
   }
 
  private:

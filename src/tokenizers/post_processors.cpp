@@ -79,6 +79,7 @@ class BertProcessing : public PostProcessor {
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
     out = Encoding{};
+    out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     out.push(cls_, 0, {0, 0}, true);
     for (auto& t : a.type_ids) t = 0;
     out.append(a);
@@ -108,6 +109,7 @@ class RobertaProcessing : public PostProcessor {
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
     out = Encoding{};
+    out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     out.push(cls_, 0, {0, 0}, true);
     for (auto& t : a.type_ids) t = 0;
     out.append(a);
@@ -154,6 +156,7 @@ class TemplateProcessing : public PostProcessor {
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
     out = Encoding{};
+    out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     for (const Item& item : b ? pair_ : single_) {
       if (item.sequence < 0) {
         for (int32_t id : item.ids) out.push(id, item.type_id, {0, 0}, true);

@@ -135,6 +135,7 @@ void Tokenizer::encode_sequence(std::string_view text, int32_t type_id, Encoding
   }
   thread_local std::vector<ModelToken> tokens;
   const NormalizedText& t = final_pieces->text;
+  out.reserve(out.size() + final_pieces->spans.size() + final_pieces->spans.size() / 4 + 4);
   for (const auto& span : final_pieces->spans) {
     if (span.fixed_id >= 0) {
       Align a = t.original_range(span.begin, span.end);

@@ -48,8 +48,13 @@ class WordPiece : public Model {
     thread_local std::vector<uint32_t> starts;
     piece_to_utf8(piece, n, utf8, &starts);
     size_t first = out.size();
-    size_t start = 0;  // in code points
     std::string_view s(utf8);
+    // Most words are vocabulary entries: one hash lookup before any trie walk.
+    if (int32_t whole = vocab_.find(s); whole >= 0) {
+      out.push_back({whole, 0, uint32_t(n)});
+      return;
+    }
+    size_t start = 0;  // in code points
     while (start < n) {
       // Longest vocabulary piece at `start`: one trie walk instead of a lookup per length.
       const PieceTrie& trie = start == 0 ? start_trie_ : continuation_trie_;
