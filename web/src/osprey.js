@@ -12,6 +12,7 @@ import { cascadeSearch, clearRanker, rankerInfo, recordFeedback, setTokenVectors
 
 export { OspreyError, IndexedDBStorage, MemoryStorage };
 export { chunkText } from './ingest.js';
+export { Tokenizer } from './tokenizer.js';
 
 const sharedMemoryStorage = new MemoryStorage();
 
