@@ -2,8 +2,9 @@
 // bench/dense/build_wasm_bench.sh and run under Node; also builds natively).
 //   osprey_index_bench search DATA.f32 N QUERIES.f32 Q TRUTH.u32 DIM M EFC EF1,EF2 REPS MODE
 //     MODE = float | int8 | int8+floats; prints one JSON object (build time, memory, runs).
-//   osprey_index_bench memory N DIM M EFC MODE
-//     builds N seeded clustered vectors in batches and prints heap sizes as it goes.
+//   osprey_index_bench memory N DIM M EFC MODE [CAPACITY]
+//     builds N seeded clustered vectors in batches and prints heap sizes as it goes; CAPACITY
+//     reserves the graph up front (hnsw.capacity).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -135,7 +136,9 @@ int memory_bench(char** argv) {
   const size_t efc = std::stoul(argv[5]);
   const std::string mode = argv[6];
   const size_t heap_start = heap_bytes();
-  auto index = make_vector_index(options_for(dim, m, efc, mode));
+  DenseOptions options = options_for(dim, m, efc, mode);
+  if (argv[7]) options.hnsw.capacity = uint32_t(std::stoul(argv[7]));
+  auto index = make_vector_index(options);
   std::mt19937 rng(42);
   std::normal_distribution<float> normal(0, 1);
   std::vector<std::vector<float>> centres(1000, std::vector<float>(dim));
@@ -172,7 +175,7 @@ int memory_bench(char** argv) {
 
 int main(int argc, char** argv) {
   if (argc == 13 && std::string(argv[1]) == "search") return search_bench(argv);
-  if (argc == 7 && std::string(argv[1]) == "memory") return memory_bench(argv);
+  if ((argc == 7 || argc == 8) && std::string(argv[1]) == "memory") return memory_bench(argv);
   std::fprintf(stderr, "usage: see the comment at the top of osprey_index_bench.cpp\n");
   return 2;
 }

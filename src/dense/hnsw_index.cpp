@@ -227,8 +227,8 @@ struct HnswIndex::Walk {
 HnswIndex::HnswIndex(DenseOptions options)
     : VectorIndex(options), space_(std::make_unique<Space>(options)) {
   graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-      space_.get(), kInitialCapacity, options.hnsw.m, options.hnsw.ef_construction,
-      options.hnsw.seed);
+      space_.get(), std::max<size_t>(kInitialCapacity, options.hnsw.capacity), options.hnsw.m,
+      options.hnsw.ef_construction, options.hnsw.seed);
   fitted_ = !quantized();
 }
 
@@ -296,7 +296,10 @@ void HnswIndex::fit_quantizer(const std::vector<const float*>& sample) {
 
 void HnswIndex::ensure_capacity(size_t elements) {
   auto& g = *graph_;
-  if (elements > g.max_elements_) g.resizeIndex(std::max(elements, g.max_elements_ * 2));
+  // 1.5x, not 2x: growth copies the graph's one big block (old + new size at once), and large
+  // collections should say their size up front (hnsw.capacity) instead.
+  if (elements > g.max_elements_)
+    g.resizeIndex(std::max(elements, g.max_elements_ + g.max_elements_ / 2));
   if (options_.keep_float && quantized()) floats_.resize(g.max_elements_ * options_.dimension);
 }
 

@@ -24,6 +24,8 @@ void HnswParams::validate() const {
   if (ef_construction < 1 || ef_construction > 4096) {
     throw Error(ErrorCode::kInvalidArgument, "hnsw.efConstruction must be in [1, 4096]");
   }
+  if (capacity > (1u << 28))
+    throw Error(ErrorCode::kInvalidArgument, "hnsw.capacity must be at most 2^28");
   if (ef_search < 1 || ef_search > 65536) {
     throw Error(ErrorCode::kInvalidArgument, "hnsw.efSearch must be in [1, 65536]");
   }

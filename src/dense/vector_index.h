@@ -28,6 +28,10 @@ struct HnswParams {
   uint32_t ef_construction = 200;  // build beam width: recall > 0.95 at ef_search 64
   uint32_t ef_search = 64;         // default query beam width; per-query override
   uint32_t seed = 100;
+  // Expected number of vectors (not saved): the graph is allocated once at this size. Growing
+  // later copies the graph's one big block, so growth briefly needs old + new size in memory;
+  // a million int8 vectors fit a 1 GB WASM heap only when reserved up front.
+  uint32_t capacity = 0;
 
   void validate() const;
 };

@@ -322,6 +322,15 @@ TEST_CASE("the int8 index fits its ranges once enough vectors arrived, one by on
   }
 }
 
+TEST_CASE("a reserved capacity is a hint: the index still grows past it") {
+  const DataSet d = clustered(Metric::kCosine, 3000, 20, 16, 20, 0.5f, 61);
+  DenseOptions options = hnsw_options(Metric::kCosine, 16, Quantization::kInt8, true);
+  options.hnsw.capacity = 2000;
+  auto index = build(options, d);
+  CHECK(index->size() == 3000);
+  CHECK(recall_at_10(*index, Metric::kCosine, d) >= 0.95);
+}
+
 TEST_CASE("dense options: quantization is validated and round-trips") {
   CHECK(parse_quantization("int8") == Quantization::kInt8);
   CHECK(parse_quantization("none") == Quantization::kNone);
@@ -337,6 +346,9 @@ TEST_CASE("dense options: quantization is validated and round-trips") {
   CHECK(back.quantization == Quantization::kInt8);
   CHECK(back.keep_float);
   CHECK(back.metric == Metric::kL2);
+  DenseOptions huge = o;
+  huge.hnsw.capacity = 1u << 29;
+  CHECK_OSPREY_ERROR(huge.validate(), ErrorCode::kInvalidArgument);
   out.bytes().back() = 7;  // keep_float must be 0 or 1
   ByteReader bad(out.bytes().data(), out.size(), "options");
   CHECK_OSPREY_ERROR(DenseOptions::load(bad), ErrorCode::kCorruptData);
