@@ -120,7 +120,9 @@ export class Persistence {
   /** True when the collection has changes that are not saved. */
   dirty() {
     const handle = this.#handle.get();
-    return this.#needsSnapshot || this.#pending.length > 0 || handle.journalOperations() > 0;
+    // An incomplete journal holds changes it could not record (e.g. ingestion's metadata updates).
+    return this.#needsSnapshot || this.#pending.length > 0 || handle.journalOperations() > 0 ||
+      handle.journalIncomplete();
   }
 
   /** Commits the collection's changes as the next generation. */
