@@ -42,6 +42,11 @@ CollectionOptions parse_options(const val& o) {
         get_number(hnsw, "efConstruction", "options.hnsw", options.dense.hnsw.ef_construction));
     options.dense.hnsw.ef_search =
         uint32_t(get_number(hnsw, "efSearch", "options.hnsw", options.dense.hnsw.ef_search));
+    const double capacity = get_number(hnsw, "capacity", "options.hnsw", 0);
+    if (capacity < 0 || capacity != std::floor(capacity)) {
+      type_error("options.hnsw.capacity", "a whole number >= 0 (the expected number of vectors)");
+    }
+    options.dense.hnsw.capacity = uint32_t(std::min(capacity, 4e9));
   }
   val bm25 = o["bm25"];
   if (!bm25.isUndefined()) {
