@@ -90,11 +90,14 @@ test('the demo indexes its corpus, answers queries with highlights, and reopens 
   assert.match(await page.textContent('#status'), /results? in/);
   await page.reload();
   await page.waitForFunction(() => window.ospreyDemoReady === true);
-  assert.match(await page.textContent('#status'), /Opened \d+ passages from IndexedDB|passages indexed/);
+  assert.match(await page.textContent('#status'), /\d+ passages (from IndexedDB|indexed) \(hybrid: BM25 \+ osprey-static-en\)/);
   await page.fill('#query', 'hybrid search');
   await page.waitForSelector('li.hit mark');
   const second = await page.$$eval('li.hit', (items) => items.map((li) => li.querySelector('h3').textContent));
   assert.deepEqual(second, first);
+  // Hybrid: the score breakdown names both stages, and some hit was found by the dense stage.
+  const meta = await page.$$eval('li.hit .meta', (items) => items.map((m) => m.textContent));
+  assert.ok(meta.some((m) => /dense #\d+/.test(m)), meta.join(' | '));
   await page.close();
   assert.deepEqual(browser.errors, []);
 });

@@ -3,6 +3,7 @@
 import { Osprey } from '../src/osprey.js';
 
 const COLLECTION = 'osprey-demo';
+const MODEL = 'osprey-static-en'; // the embedded offline model (models/manifest.json)
 const $ = (id) => document.getElementById(id);
 const status = (text, isError = false) => {
   $('status').textContent = text;
@@ -10,15 +11,41 @@ const status = (text, isError = false) => {
 };
 
 let collection;
+let hybrid = false;
+const modeLabel = () => (hybrid ? `(hybrid: BM25 + ${MODEL})` : '(BM25)');
+
+// Hybrid search with the embedded model when it loads (onnxruntime-web served from node_modules);
+// BM25 alone otherwise, and the status line says why.
+async function openWithModel() {
+  try {
+    const ort = await import('/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs');
+    ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+    const progress = $('progress');
+    const onProgress = ({ loaded, total }) => {
+      progress.hidden = false;
+      progress.value = total ? loaded / total : 0;
+      status(`Loading the embedding model ${MODEL}…`);
+    };
+    const c = await Osprey.open(`${COLLECTION}-hybrid`, { model: MODEL, modelOptions: { ort, onProgress } });
+    progress.hidden = true;
+    hybrid = true;
+    return c;
+  } catch (error) {
+    console.warn(`Osprey demo: ${MODEL} unavailable (${error.message}); BM25 only`);
+    hybrid = false;
+    return Osprey.open(COLLECTION);
+  }
+}
 
 async function openCollection({ rebuild = false } = {}) {
   if (rebuild) {
     collection?.close();
     await Osprey.delete(COLLECTION);
+    await Osprey.delete(`${COLLECTION}-hybrid`);
   }
-  collection = await Osprey.open(COLLECTION);
+  collection = await openWithModel();
   if (collection.size > 0) {
-    status(`Opened ${collection.size} passages from IndexedDB.`);
+    status(`Opened ${collection.size} passages from IndexedDB ${modeLabel()}.`);
     return;
   }
   status('Indexing the documentation…');
@@ -63,19 +90,23 @@ async function runSearch() {
   const list = $('results');
   if (!query.trim()) {
     list.replaceChildren();
-    status(`${collection.size} passages indexed. Type to search.`);
+    status(`${collection.size} passages indexed ${modeLabel()}. Type to search.`);
     return;
   }
   try {
     const started = performance.now();
     const hits = await collection.search(query, { k: Number($('k').value), highlight: true });
+    const breakdown = (hit) => [
+      hit.sparseRank ? `BM25 #${hit.sparseRank} (${hit.sparseScore.toFixed(2)})` : 'BM25 —',
+      hybrid ? (hit.denseRank ? `dense #${hit.denseRank} (${hit.denseScore.toFixed(2)})` : 'dense —') : null,
+    ].filter(Boolean).join(' · ');
     const ms = performance.now() - started;
     list.replaceChildren(...hits.map((hit, i) => {
       const li = document.createElement('li');
       li.className = 'hit';
-      li.innerHTML = `<span class="score" title="BM25 score">${hit.score.toFixed(3)}</span>` +
+      li.innerHTML = `<span class="score" title="${hybrid ? 'fused (RRF)' : 'BM25'} score">${hit.score.toFixed(3)}</span>` +
         `<h3>${i + 1}. ${marked(hit.title, hit.highlights.title)}</h3>` +
-        `<div class="meta">${hit.metadata.source ?? ''}</div>` +
+        `<div class="meta">${hit.metadata.source ?? ''} · ${breakdown(hit)}</div>` +
         `<p>${excerpt(hit.body, hit.highlights.body)}</p>`;
       return li;
     }));
