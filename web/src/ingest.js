@@ -4,6 +4,7 @@
 // applied in one all-or-nothing step. Re-adding an unchanged document embeds nothing.
 import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
+import { toJson } from './json.js';
 
 // Same limit as the core (IngestLimits::kDocumentBytes): refused here before the text is copied
 // into WebAssembly memory. A JS string needs at least one UTF-8 byte per UTF-16 unit.
@@ -18,15 +19,6 @@ function invalid(message) {
 
 function checkOptions(options, what) {
   if (options === null || typeof options !== 'object') throw invalid(`${what} options must be an object`);
-}
-
-function toJson(value, what) {
-  if (value === undefined || value === null) return undefined;
-  try {
-    return JSON.stringify(value);
-  } catch (cause) {
-    throw new OspreyError(`${what} cannot be written as JSON: ${cause.message}`, 'INVALID_JSON', { cause });
-  }
 }
 
 function checkSize(text, what) {

@@ -3,6 +3,7 @@
 // close().
 import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
+import { toJson } from './json.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
 import { Persistence } from './storage/persistence.js';
@@ -42,15 +43,6 @@ function chooseStorage(storage) {
   }
   throw new OspreyError(`unknown storage '${storage}': use 'indexeddb', 'memory' or an object`,
     'INVALID_ARGUMENT');
-}
-
-function toJson(value, what) {
-  if (value === undefined || value === null) return undefined;
-  try {
-    return JSON.stringify(value);
-  } catch (cause) {
-    throw new OspreyError(`${what} cannot be written as JSON: ${cause.message}`, 'INVALID_JSON', { cause });
-  }
 }
 
 function toCoreDocument(doc, i) {
