@@ -17,4 +17,6 @@ uint32_t crc32c_of(emscripten::val bytes) {
 }  // namespace
 }  // namespace osprey::bindings
 
-EMSCRIPTEN_BINDINGS(osprey_checksum) { emscripten::function("crc32c", &osprey::bindings::crc32c_of); }
+EMSCRIPTEN_BINDINGS(osprey_checksum) {
+  emscripten::function("crc32c", &osprey::bindings::crc32c_of);
+}

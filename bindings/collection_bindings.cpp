@@ -91,7 +91,8 @@ std::vector<DocumentInput> parse_documents(const val& docs) {
     // The JS wrapper turns metadata objects into JSON text; the core parses and checks it.
     input.metadata_json = get_string(d, "metadataJson", where, false);
     val vector = d["vector"];
-    if (!vector.isUndefined() && !vector.isNull()) input.vector = get_vector(vector, where + ".vector");
+    if (!vector.isUndefined() && !vector.isNull())
+      input.vector = get_vector(vector, where + ".vector");
     out.push_back(std::move(input));
   }
   return out;
@@ -99,7 +100,7 @@ std::vector<DocumentInput> parse_documents(const val& docs) {
 
 // What a hit carries besides id and scores (search options highlight, snippet, documents).
 struct HitOptions {
-  const std::vector<std::string>* terms = nullptr;  // highlight: spans of these terms
+  const std::vector<std::string>* terms = nullptr;          // highlight: spans of these terms
   const std::vector<std::string>* snippet_terms = nullptr;  // snippet: best passage for these
   size_t snippet_chars = 200;
   bool documents = true;  // title, body and metadata
@@ -160,7 +161,8 @@ void append_spans(std::string& out, const std::vector<Span>& spans) {
   out += ']';
 }
 
-void append_hit(std::string& out, const Collection& c, const SearchHit& hit, const HitOptions& options) {
+void append_hit(std::string& out, const Collection& c, const SearchHit& hit,
+                const HitOptions& options) {
   const StoredDocument& doc = c.document(hit.slot);
   out += "{\"id\":";
   append_json_string(out, doc.id);
@@ -189,7 +191,8 @@ void append_hit(std::string& out, const Collection& c, const SearchHit& hit, con
   if (options.snippet_terms) {
     // The body's best passage; the title when the body has no text.
     const std::string& text = doc.body.empty() ? doc.title : doc.body;
-    Snippet snippet = best_passage(c.analyzer(), text, *options.snippet_terms, options.snippet_chars);
+    Snippet snippet =
+        best_passage(c.analyzer(), text, *options.snippet_terms, options.snippet_chars);
     out += ",\"snippet\":{\"text\":";
     append_json_string(out, snippet.text);
     out += ",\"highlights\":";
@@ -220,11 +223,16 @@ class CollectionHandle {
     });
   }
 
-  void add(val docs) { guarded([&] { c_.add(parse_documents(docs)); }); }
-  void upsert(val docs) { guarded([&] { c_.upsert(parse_documents(docs)); }); }
+  void add(val docs) {
+    guarded([&] { c_.add(parse_documents(docs)); });
+  }
+  void upsert(val docs) {
+    guarded([&] { c_.upsert(parse_documents(docs)); });
+  }
   void remove(val ids) {
     guarded([&] {
-      if (!val::global("Array").call<bool>("isArray", ids)) type_error("ids", "an array of strings");
+      if (!val::global("Array").call<bool>("isArray", ids))
+        type_error("ids", "an array of strings");
       std::vector<std::string> list;
       const size_t n = ids["length"].as<size_t>();
       for (size_t i = 0; i < n; ++i) {
@@ -268,10 +276,12 @@ class CollectionHandle {
       if (snippet.isTrue()) {
         want_snippet = true;
       } else if (!snippet.isUndefined() && !snippet.isNull() && !snippet.isFalse()) {
-        if (snippet.typeOf().as<std::string>() != "object") type_error("options.snippet", "a boolean or {maxChars}");
+        if (snippet.typeOf().as<std::string>() != "object")
+          type_error("options.snippet", "a boolean or {maxChars}");
         want_snippet = true;
         double chars = get_number(snippet, "maxChars", "options.snippet", 200);
-        if (!(chars >= 1 && chars <= 100000)) type_error("options.snippet.maxChars", "a number in [1, 100000]");
+        if (!(chars >= 1 && chars <= 100000))
+          type_error("options.snippet.maxChars", "a number in [1, 100000]");
         hit_options.snippet_chars = size_t(chars);
       }
       // documents: false leaves title, body and metadata out (ids and scores only: cheaper).
@@ -310,21 +320,31 @@ class CollectionHandle {
   val serialize() {
     return guarded([&] {
       auto bytes = c_.serialize();
-      return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+      return val::global("Uint8Array")
+          .new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
     });
   }
 
   // Change journaling, for incremental saves (see src/collection/change_journal.h).
-  void set_journaling(bool enabled) { guarded([&] { c_.set_journaling(enabled); }); }
-  bool journal_incomplete() { return guarded([&] { return c_.journal_incomplete(); }); }
-  size_t journal_operations() { return guarded([&] { return c_.journal_operations(); }); }
+  void set_journaling(bool enabled) {
+    guarded([&] { c_.set_journaling(enabled); });
+  }
+  bool journal_incomplete() {
+    return guarded([&] { return c_.journal_incomplete(); });
+  }
+  size_t journal_operations() {
+    return guarded([&] { return c_.journal_operations(); });
+  }
   val take_journal() {
     return guarded([&] {
       auto bytes = c_.take_journal();
-      return val::global("Uint8Array").new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
+      return val::global("Uint8Array")
+          .new_(emscripten::typed_memory_view(bytes.size(), bytes.data()));
     });
   }
-  void snapshot_saved() { guarded([&] { c_.snapshot_saved(); }); }
+  void snapshot_saved() {
+    guarded([&] { c_.snapshot_saved(); });
+  }
   void apply_journal(val record) {
     guarded([&] {
       auto bytes = get_bytes(record, "change record");

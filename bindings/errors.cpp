@@ -57,15 +57,15 @@ bool get_bool(const val& object, const char* key, const std::string& where, bool
 
 std::vector<float> get_vector(const val& value, const std::string& what) {
   bool array_like = val::global("Array").call<bool>("isArray", value) ||
-                    (val::global("ArrayBuffer").call<bool>("isView", value) &&
-                     !value.instanceof(val::global("DataView")));
+                    (val::global("ArrayBuffer").call<bool>("isView", value) && !value.instanceof
+                     (val::global("DataView")));
   if (!array_like) type_error(what, "a Float32Array or an array of numbers");
   // Non-numbers become NaN here and are refused by the vector checks with their index.
   return emscripten::convertJSArrayToNumberVector<float>(value);
 }
 
 std::vector<uint8_t> get_bytes(const val& value, const std::string& what) {
-  if (!value.instanceof(val::global("Uint8Array"))) type_error(what, "a Uint8Array");
+  if (!value.instanceof (val::global("Uint8Array"))) type_error(what, "a Uint8Array");
   return emscripten::convertJSArrayToNumberVector<uint8_t>(value);
 }
 

@@ -86,9 +86,9 @@ std::vector<ChangeJournal::Operation> ChangeJournal::decode(const uint8_t* data,
   header.raw(sizeof kMagic);
   const uint32_t version = header.u32();
   if (version == 0 || version > kFormatVersion) {
-    throw Error(ErrorCode::kUnsupportedFormat,
-                "change record version " + std::to_string(version) +
-                    " is newer than this build of Osprey reads (" + std::to_string(kFormatVersion) + ")");
+    throw Error(ErrorCode::kUnsupportedFormat, "change record version " + std::to_string(version) +
+                                                   " is newer than this build of Osprey reads (" +
+                                                   std::to_string(kFormatVersion) + ")");
   }
   const uint32_t checksum = header.u32();
   const uint64_t payload_size = header.u64();

@@ -6,8 +6,8 @@
 #include "core/error.h"
 #include "fusion/rank_fusion.h"
 #include "query/filter.h"
-#include "rerank/rerank_state.h"
 #include "query/query_parser.h"
+#include "rerank/rerank_state.h"
 #include "sparse/sparse_query.h"
 #include "text/utf8.h"
 
@@ -64,18 +64,17 @@ std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>
     const std::string where = "document #" + std::to_string(i);
     if (in.id.empty()) throw Error(ErrorCode::kInvalidArgument, where + " has an empty id");
     if (in.id.size() > Limits::kIdBytes) {
-      throw Error(ErrorCode::kLimitExceeded, where + " has an id longer than " +
-                                                 std::to_string(Limits::kIdBytes) + " bytes");
+      throw Error(ErrorCode::kLimitExceeded,
+                  where + " has an id longer than " + std::to_string(Limits::kIdBytes) + " bytes");
     }
     validate_utf8(in.id, where + " id");
     const std::string what = "document '" + in.id + "'";
     for (auto [field, name] : {std::pair{&in.title, "title"}, std::pair{&in.body, "body"},
                                std::pair{&in.metadata_json, "metadata"}}) {
       if (field->size() > Limits::kFieldBytes) {
-        throw Error(ErrorCode::kLimitExceeded, what + " " + name + " is " +
-                                                   std::to_string(field->size()) +
-                                                   " bytes; the limit is " +
-                                                   std::to_string(Limits::kFieldBytes));
+        throw Error(ErrorCode::kLimitExceeded,
+                    what + " " + name + " is " + std::to_string(field->size()) +
+                        " bytes; the limit is " + std::to_string(Limits::kFieldBytes));
       }
       validate_utf8(*field, what + " " + name);
     }
@@ -98,16 +97,17 @@ std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>
     }
     if (dense_) {
       if (!in.vector) {
-        throw Error(ErrorCode::kInvalidVector,
-                    what + " has no vector; this collection has a " +
-                        std::to_string(options_.dense.dimension) + "-dimensional dense index");
+        throw Error(ErrorCode::kInvalidVector, what + " has no vector; this collection has a " +
+                                                   std::to_string(options_.dense.dimension) +
+                                                   "-dimensional dense index");
       }
       p.vector = prepare_vector(options_.dense.metric, options_.dense.dimension, in.vector->data(),
                                 in.vector->size(), what + " vector");
     } else if (in.vector) {
       throw Error(ErrorCode::kInvalidArgument,
-                  what + " has a vector, but this collection has no dense index (open it with a "
-                         "dimension)");
+                  what +
+                      " has a vector, but this collection has no dense index (open it with a "
+                      "dimension)");
     }
     p.doc = StoredDocument{std::move(in.id), std::move(in.title), std::move(in.body),
                            std::move(metadata)};
@@ -171,8 +171,8 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
     throw Error(ErrorCode::kLimitExceeded, "k must be at most " + std::to_string(Limits::kTopK));
   }
   if (request.text.size() > Limits::kQueryBytes) {
-    throw Error(ErrorCode::kLimitExceeded, "the query text is longer than " +
-                                               std::to_string(Limits::kQueryBytes) + " bytes");
+    throw Error(ErrorCode::kLimitExceeded,
+                "the query text is longer than " + std::to_string(Limits::kQueryBytes) + " bytes");
   }
   validate_utf8(request.text, "the query text");
   const bool has_text = request.text.find_first_not_of(" \t\r\n\f\v") != std::string::npos;
@@ -180,9 +180,12 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
 
   SearchMode mode = request.mode;
   if (mode == SearchMode::kAuto) {
-    if (has_text && has_vector) mode = SearchMode::kHybrid;
-    else if (has_vector) mode = SearchMode::kDense;
-    else mode = SearchMode::kSparse;
+    if (has_text && has_vector)
+      mode = SearchMode::kHybrid;
+    else if (has_vector)
+      mode = SearchMode::kDense;
+    else
+      mode = SearchMode::kSparse;
   }
   const bool use_sparse = mode == SearchMode::kSparse || mode == SearchMode::kHybrid;
   const bool use_dense = mode == SearchMode::kDense || mode == SearchMode::kHybrid;
@@ -200,8 +203,9 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
   }
   std::vector<float> query_vector;
   if (use_dense) {
-    query_vector = prepare_vector(options_.dense.metric, options_.dense.dimension,
-                                  request.vector->data(), request.vector->size(), "the query vector");
+    query_vector =
+        prepare_vector(options_.dense.metric, options_.dense.dimension, request.vector->data(),
+                       request.vector->size(), "the query vector");
   }
 
   // Compile the filter (and check it) before returning early for k = 0.
@@ -225,13 +229,15 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
     }
     allowed_ptr = &*restricted;
   }
-  const size_t stage_k = mode == SearchMode::kHybrid
-                             ? (request.candidates ? request.candidates : std::max<size_t>(4 * request.k, 100))
-                             : request.k;
+  const size_t stage_k =
+      mode == SearchMode::kHybrid
+          ? (request.candidates ? request.candidates : std::max<size_t>(4 * request.k, 100))
+          : request.k;
 
   std::vector<ScoredSlot> sparse_hits, dense_hits;
   if (use_sparse) {
-    sparse_hits = search_sparse(sparse_, analyzer_, parse_query(request.text), stage_k, allowed_ptr);
+    sparse_hits =
+        search_sparse(sparse_, analyzer_, parse_query(request.text), stage_k, allowed_ptr);
   }
   if (use_dense) {
     DenseQuery q{query_vector.data(), stage_k, allowed_ptr, request.ef, request.exact};
@@ -259,19 +265,21 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
     }
   };
   if (use_sparse) {
-    annotate(sparse_hits, [](SearchHit& h) -> auto& { return h.sparse_score; },
-             [](SearchHit& h) -> auto& { return h.sparse_rank; });
+    annotate(
+        sparse_hits, [](SearchHit & h) -> auto& { return h.sparse_score; },
+        [](SearchHit & h) -> auto& { return h.sparse_rank; });
   }
   if (use_dense) {
-    annotate(dense_hits, [](SearchHit& h) -> auto& { return h.dense_score; },
-             [](SearchHit& h) -> auto& { return h.dense_rank; });
+    annotate(
+        dense_hits, [](SearchHit & h) -> auto& { return h.dense_score; },
+        [](SearchHit & h) -> auto& { return h.dense_rank; });
   }
   return hits;
 }
 
 Collection::SlotScores Collection::score_slots(const SearchRequest& request,
-                                              const std::vector<uint32_t>& sparse_slots,
-                                              const std::vector<uint32_t>& dense_slots) const {
+                                               const std::vector<uint32_t>& sparse_slots,
+                                               const std::vector<uint32_t>& dense_slots) const {
   // The same scoring as search(), restricted to the requested slots.
   auto score = [&](const std::vector<uint32_t>& slots, SearchMode mode, float absent) {
     std::vector<float> out(slots.size(), absent);

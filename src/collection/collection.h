@@ -41,12 +41,13 @@ struct SearchRequest {
   std::string text;
   std::optional<std::vector<float>> vector;
   size_t k = 10;
-  SearchMode mode = SearchMode::kAuto;  // auto: hybrid when text and vector, else whichever is given
+  SearchMode mode =
+      SearchMode::kAuto;  // auto: hybrid when text and vector, else whichever is given
   std::string filter_json;
-  uint32_t ef = 0;                      // HNSW beam width; 0 = the collection default
-  bool exact = false;                   // exact dense search
+  uint32_t ef = 0;     // HNSW beam width; 0 = the collection default
+  bool exact = false;  // exact dense search
   double rrf_k = 60;
-  size_t candidates = 0;                // per first stage in hybrid mode; 0 = max(4k, 100)
+  size_t candidates = 0;                   // per first stage in hybrid mode; 0 = max(4k, 100)
   const Bitset* restrict_slots = nullptr;  // only these slots (rerankers scoring given candidates)
 };
 

@@ -58,8 +58,8 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
     throw Error(ErrorCode::kUnsupportedFormat,
                 "collection format version " + std::to_string(version) +
                     " predates positional postings and configurable analyzers: this build of "
-                    "Osprey reads versions 2 to " + std::to_string(kFormatVersion) +
-                    " (add the documents to a new collection)");
+                    "Osprey reads versions 2 to " +
+                    std::to_string(kFormatVersion) + " (add the documents to a new collection)");
   }
   if (version > kFormatVersion) {
     throw Error(ErrorCode::kUnsupportedFormat,
@@ -95,7 +95,8 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
   if (options.dense.dimension > 0) {
     c.dense_ = load_vector_index(options.dense, in, c.store_.slot_count());
     for (uint32_t slot = 0; slot < c.store_.slot_count(); ++slot) {
-      if (c.store_.live(slot) != c.dense_->contains(slot)) in.fail("vectors and documents disagree");
+      if (c.store_.live(slot) != c.dense_->contains(slot))
+        in.fail("vectors and documents disagree");
     }
   }
   if (!in.done()) {

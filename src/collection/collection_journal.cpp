@@ -13,7 +13,9 @@ void Collection::set_journaling(bool enabled) {
   }
 }
 
-size_t Collection::journal_operations() const { return journal_ ? journal_->operation_count() : 0; }
+size_t Collection::journal_operations() const {
+  return journal_ ? journal_->operation_count() : 0;
+}
 
 bool Collection::journal_incomplete() const {
   return !journal_ || journal_incomplete_ || journal_->overflowed();

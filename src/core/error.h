@@ -1,5 +1,5 @@
-// Osprey's one exception type. Every error carries a stable machine-readable code (surfaced in JS as
-// `err.code`) and a message written for the person who has to fix the input.
+// Osprey's one exception type. Every error carries a stable machine-readable code (surfaced in JS
+// as `err.code`) and a message written for the person who has to fix the input.
 #pragma once
 
 #include <stdexcept>

@@ -17,9 +17,12 @@ Metric parse_metric(const std::string& name) {
 
 const char* metric_name(Metric metric) {
   switch (metric) {
-    case Metric::kCosine: return "cosine";
-    case Metric::kInnerProduct: return "ip";
-    case Metric::kL2: return "l2";
+    case Metric::kCosine:
+      return "cosine";
+    case Metric::kInnerProduct:
+      return "ip";
+    case Metric::kL2:
+      return "l2";
   }
   return "cosine";
 }

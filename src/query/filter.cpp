@@ -37,7 +37,9 @@ std::vector<std::string> split_path(const std::string& field) {
   }
 }
 
-bool is_scalar(const json& v) { return v.is_string() || v.is_number() || v.is_boolean() || v.is_null(); }
+bool is_scalar(const json& v) {
+  return v.is_string() || v.is_number() || v.is_boolean() || v.is_null();
+}
 
 constexpr int kMaxDepth = 32;  // deeper filters are a mistake, and would exhaust the stack
 
@@ -53,7 +55,8 @@ std::shared_ptr<const Node> compile_comparison(const std::string& field, const j
     return std::shared_ptr<const Node>(n);
   };
   if (!condition.is_object()) {
-    if (!is_scalar(condition)) bad("field '" + field + "' must be compared with a scalar or an operator object");
+    if (!is_scalar(condition))
+      bad("field '" + field + "' must be compared with a scalar or an operator object");
     return leaf(Op::kEq, condition);
   }
   auto all = std::make_shared<Node>();
@@ -61,16 +64,26 @@ std::shared_ptr<const Node> compile_comparison(const std::string& field, const j
   if (condition.empty()) bad("field '" + field + "' has an empty condition");
   for (const auto& [name, operand] : condition.items()) {
     Op op;
-    if (name == "$eq") op = Op::kEq;
-    else if (name == "$ne") op = Op::kNe;
-    else if (name == "$gt") op = Op::kGt;
-    else if (name == "$gte") op = Op::kGte;
-    else if (name == "$lt") op = Op::kLt;
-    else if (name == "$lte") op = Op::kLte;
-    else if (name == "$in") op = Op::kIn;
-    else if (name == "$nin") op = Op::kNin;
-    else if (name == "$exists") op = Op::kExists;
-    else bad("unknown operator '" + name + "' on field '" + field + "'");
+    if (name == "$eq")
+      op = Op::kEq;
+    else if (name == "$ne")
+      op = Op::kNe;
+    else if (name == "$gt")
+      op = Op::kGt;
+    else if (name == "$gte")
+      op = Op::kGte;
+    else if (name == "$lt")
+      op = Op::kLt;
+    else if (name == "$lte")
+      op = Op::kLte;
+    else if (name == "$in")
+      op = Op::kIn;
+    else if (name == "$nin")
+      op = Op::kNin;
+    else if (name == "$exists")
+      op = Op::kExists;
+    else
+      bad("unknown operator '" + name + "' on field '" + field + "'");
     if (op == Op::kIn || op == Op::kNin) {
       if (!operand.is_array()) bad(name + " on field '" + field + "' needs an array");
       for (const auto& v : operand) {
@@ -130,11 +143,16 @@ bool ordered(const json& a, const json& b, Op op) {
   bool comparable = (a.is_number() && b.is_number()) || (a.is_string() && b.is_string());
   if (!comparable) return false;
   switch (op) {
-    case Op::kGt: return a > b;
-    case Op::kGte: return a >= b;
-    case Op::kLt: return a < b;
-    case Op::kLte: return a <= b;
-    default: return false;
+    case Op::kGt:
+      return a > b;
+    case Op::kGte:
+      return a >= b;
+    case Op::kLt:
+      return a < b;
+    case Op::kLte:
+      return a <= b;
+    default:
+      return false;
   }
 }
 
@@ -169,19 +187,26 @@ bool evaluate(const Node& node, const json& metadata) {
         if (evaluate(*c, metadata)) return true;
       }
       return false;
-    case Op::kNot: return !evaluate(*node.children[0], metadata);
-    default: break;
+    case Op::kNot:
+      return !evaluate(*node.children[0], metadata);
+    default:
+      break;
   }
   const json* value = lookup(metadata, node.path);
   switch (node.op) {
-    case Op::kExists: return (value != nullptr) == node.operand.get<bool>();
-    case Op::kEq: return value && any_value(*value, [&](const json& v) { return v == node.operand; });
-    case Op::kNe: return !value || !any_value(*value, [&](const json& v) { return v == node.operand; });
-    case Op::kIn: return value && any_value(*value, [&](const json& v) { return contains(node.operand, v); });
+    case Op::kExists:
+      return (value != nullptr) == node.operand.get<bool>();
+    case Op::kEq:
+      return value && any_value(*value, [&](const json& v) { return v == node.operand; });
+    case Op::kNe:
+      return !value || !any_value(*value, [&](const json& v) { return v == node.operand; });
+    case Op::kIn:
+      return value && any_value(*value, [&](const json& v) { return contains(node.operand, v); });
     case Op::kNin:
       return !value || !any_value(*value, [&](const json& v) { return contains(node.operand, v); });
     default:
-      return value && any_value(*value, [&](const json& v) { return ordered(v, node.operand, node.op); });
+      return value &&
+             any_value(*value, [&](const json& v) { return ordered(v, node.operand, node.op); });
   }
 }
 
@@ -201,6 +226,8 @@ Filter Filter::parse(const std::string& json_text) {
   return compile(spec);
 }
 
-bool Filter::matches(const json& metadata) const { return !root_ || evaluate(*root_, metadata); }
+bool Filter::matches(const json& metadata) const {
+  return !root_ || evaluate(*root_, metadata);
+}
 
 }  // namespace osprey

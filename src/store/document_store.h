@@ -26,7 +26,9 @@ class DocumentStore {
   uint32_t insert(StoredDocument doc);  // id must be new
   void erase(uint32_t slot);            // slot must be live
   // Replaces the metadata of a live slot (metadata is not indexed: nothing else changes).
-  void set_metadata(uint32_t slot, nlohmann::json metadata) { docs_[slot].metadata = std::move(metadata); }
+  void set_metadata(uint32_t slot, nlohmann::json metadata) {
+    docs_[slot].metadata = std::move(metadata);
+  }
   const StoredDocument& at(uint32_t slot) const { return docs_[slot]; }
   bool live(uint32_t slot) const { return slot < live_.size() && live_[slot]; }
 

@@ -8,15 +8,43 @@ namespace osprey::unicode {
 
 // Same order as CATEGORIES in scripts/unicode/generate.mjs.
 enum class GeneralCategory : uint8_t {
-  Cn, Lu, Ll, Lt, Lm, Lo, Mn, Mc, Me, Nd, Nl, No, Pc, Pd, Ps, Pe, Pi, Pf, Po,
-  Sm, Sc, Sk, So, Zs, Zl, Zp, Cc, Cf, Cs, Co
+  Cn,
+  Lu,
+  Ll,
+  Lt,
+  Lm,
+  Lo,
+  Mn,
+  Mc,
+  Me,
+  Nd,
+  Nl,
+  No,
+  Pc,
+  Pd,
+  Ps,
+  Pe,
+  Pi,
+  Pf,
+  Po,
+  Sm,
+  Sc,
+  Sk,
+  So,
+  Zs,
+  Zl,
+  Zp,
+  Cc,
+  Cf,
+  Cs,
+  Co
 };
 
 GeneralCategory category(char32_t cp);
 char32_t to_lower(char32_t cp);  // simple (1:1) lowercase mapping
 char32_t to_upper(char32_t cp);  // simple (1:1) uppercase mapping
 
-bool is_whitespace(char32_t cp);  // White_Space property
+bool is_whitespace(char32_t cp);   // White_Space property
 bool is_ideographic(char32_t cp);  // Ideographic property (Han and friends)
 bool is_letter(char32_t cp);       // L*
 bool is_mark(char32_t cp);         // M*

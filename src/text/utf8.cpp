@@ -38,7 +38,8 @@ void validate_utf8(std::string_view text, std::string_view what) {
     // ASCII fast path, 8 bytes at a time.
     while (pos + 8 <= text.size()) {
       uint64_t chunk = 0;
-      for (int i = 0; i < 8; ++i) chunk |= uint64_t(static_cast<unsigned char>(text[pos + i])) << (8 * i);
+      for (int i = 0; i < 8; ++i)
+        chunk |= uint64_t(static_cast<unsigned char>(text[pos + i])) << (8 * i);
       if (chunk & 0x8080808080808080ull) break;
       pos += 8;
     }

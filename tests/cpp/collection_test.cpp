@@ -31,10 +31,13 @@ SearchRequest text_query(std::string text, size_t k = 10) {
 
 Collection sparse_fixture() {
   Collection c(CollectionOptions{});
-  c.add({doc("wing", "Wing lift", "The lift of a swept wing in a slipstream.", R"({"lang":"en","year":2001})"),
-         doc("heat", "Heat transfer", "Heat transfer in boundary layers at high speed.", R"({"lang":"en","year":1999})"),
+  c.add({doc("wing", "Wing lift", "The lift of a swept wing in a slipstream.",
+             R"({"lang":"en","year":2001})"),
+         doc("heat", "Heat transfer", "Heat transfer in boundary layers at high speed.",
+             R"({"lang":"en","year":1999})"),
          doc("zh", "机翼", "机翼的升力与滑流。", R"({"lang":"zh","year":2010})"),
-         doc("boundary", "", "Boundary layer separation on a wing.", R"({"lang":"en","tags":["flow","wing"]})")});
+         doc("boundary", "", "Boundary layer separation on a wing.",
+             R"({"lang":"en","tags":["flow","wing"]})")});
   return c;
 }
 
@@ -48,9 +51,9 @@ TEST_CASE("sparse search ranks by BM25 and respects k") {
   CHECK(ids(c, hits)[1] == "boundary");
   CHECK(hits[0].score > hits[1].score);
   CHECK(c.search(text_query("wing", 1)).size() == 1);
-  CHECK(c.search(text_query("WING")).size() == 2);  // case-folded
+  CHECK(c.search(text_query("WING")).size() == 2);         // case-folded
   CHECK(ids(c, c.search(text_query("升力")))[0] == "zh");  // CJK bigram
-  CHECK(c.search(text_query("?!")).empty());  // no terms: empty result, not an error
+  CHECK(c.search(text_query("?!")).empty());               // no terms: empty result, not an error
 }
 
 TEST_CASE("metadata filters restrict every mode and never return non-matching documents") {
@@ -87,18 +90,22 @@ TEST_CASE("delete and upsert by id update every index") {
 TEST_CASE("bad input is refused and leaves the collection unchanged") {
   Collection c = sparse_fixture();
   const auto before = c.serialize();
-  CHECK_OSPREY_ERROR(c.add({doc("new", "a", "b"), doc("wing", "dup", "dup")}), ErrorCode::kDuplicateId);
+  CHECK_OSPREY_ERROR(c.add({doc("new", "a", "b"), doc("wing", "dup", "dup")}),
+                     ErrorCode::kDuplicateId);
   CHECK_OSPREY_ERROR(c.add({doc("x", "a", "b"), doc("x", "a", "b")}), ErrorCode::kDuplicateId);
   CHECK_OSPREY_ERROR(c.add({doc("", "a", "b")}), ErrorCode::kInvalidArgument);
   CHECK_OSPREY_ERROR(c.add({doc("bad", "a", std::string("\xC3\x28", 2))}), ErrorCode::kInvalidUtf8);
-  CHECK_OSPREY_ERROR(c.add({doc("bad", "a", std::string("\xED\xA0\x80", 3))}), ErrorCode::kInvalidUtf8);
+  CHECK_OSPREY_ERROR(c.add({doc("bad", "a", std::string("\xED\xA0\x80", 3))}),
+                     ErrorCode::kInvalidUtf8);
   CHECK_OSPREY_ERROR(c.add({doc("bad", "a", "b", "[1,2]")}), ErrorCode::kInvalidJson);
-  CHECK_OSPREY_ERROR(c.add({doc("bad", "a", "b", "", std::vector<float>{1, 2})}), ErrorCode::kInvalidArgument);
+  CHECK_OSPREY_ERROR(c.add({doc("bad", "a", "b", "", std::vector<float>{1, 2})}),
+                     ErrorCode::kInvalidArgument);
   CHECK_OSPREY_ERROR(c.add({doc(std::string(2000, 'i'), "a", "b")}), ErrorCode::kLimitExceeded);
   CHECK_OSPREY_ERROR(c.remove({"heat", "missing"}), ErrorCode::kUnknownId);
   CHECK_OSPREY_ERROR(c.search(text_query("   ")), ErrorCode::kEmptyQuery);
   CHECK_OSPREY_ERROR(c.search(text_query(std::string("\xFF", 1))), ErrorCode::kInvalidUtf8);
-  CHECK_OSPREY_ERROR(c.search(text_query(std::string(Limits::kQueryBytes + 1, 'a'))), ErrorCode::kLimitExceeded);
+  CHECK_OSPREY_ERROR(c.search(text_query(std::string(Limits::kQueryBytes + 1, 'a'))),
+                     ErrorCode::kLimitExceeded);
   SearchRequest dense;
   dense.vector = std::vector<float>{1, 0};
   CHECK_OSPREY_ERROR(c.search(dense), ErrorCode::kInvalidArgument);  // no dense index
@@ -151,10 +158,14 @@ TEST_CASE("vector validation: dimension, NaN, zero under cosine, missing") {
   Collection c(options);
   c.add({doc("a", "", "alpha", "", std::vector<float>{1, 0, 0, 0})});
   const auto before = c.serialize();
-  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{1, 0, 0})}), ErrorCode::kDimensionMismatch);
-  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{1, NAN, 0, 0})}), ErrorCode::kInvalidVector);
-  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{INFINITY, 0, 0, 0})}), ErrorCode::kInvalidVector);
-  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{0, 0, 0, 0})}), ErrorCode::kInvalidVector);
+  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{1, 0, 0})}),
+                     ErrorCode::kDimensionMismatch);
+  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{1, NAN, 0, 0})}),
+                     ErrorCode::kInvalidVector);
+  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{INFINITY, 0, 0, 0})}),
+                     ErrorCode::kInvalidVector);
+  CHECK_OSPREY_ERROR(c.add({doc("b", "", "", "", std::vector<float>{0, 0, 0, 0})}),
+                     ErrorCode::kInvalidVector);
   CHECK_OSPREY_ERROR(c.add({doc("b", "", "no vector")}), ErrorCode::kInvalidVector);
   SearchRequest q;
   q.vector = std::vector<float>{1, 0};
@@ -176,8 +187,9 @@ TEST_CASE("serialization round-trips exactly, including deletes and slot reuse")
     Collection c(options);
     std::vector<DocumentInput> docs;
     for (int i = 0; i < 200; ++i) {
-      docs.push_back(doc("d" + std::to_string(i), "t" + std::to_string(i % 7), "body words " + std::to_string(i),
-                         "{\"n\":" + std::to_string(i) + "}", random_vector(rng, 16)));
+      docs.push_back(doc("d" + std::to_string(i), "t" + std::to_string(i % 7),
+                         "body words " + std::to_string(i), "{\"n\":" + std::to_string(i) + "}",
+                         random_vector(rng, 16)));
     }
     c.add(docs);
     c.remove({"d3", "d50", "d199"});
@@ -210,15 +222,19 @@ TEST_CASE("corrupt, truncated and foreign buffers are refused with clear errors"
   auto bytes = c.serialize();
   CHECK_OSPREY_ERROR(Collection::deserialize(bytes.data(), 0), ErrorCode::kUnsupportedFormat);
   std::vector<uint8_t> foreign = {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0};
-  CHECK_OSPREY_ERROR(Collection::deserialize(foreign.data(), foreign.size()), ErrorCode::kUnsupportedFormat);
+  CHECK_OSPREY_ERROR(Collection::deserialize(foreign.data(), foreign.size()),
+                     ErrorCode::kUnsupportedFormat);
   auto newer = bytes;
   newer[8] = 99;
-  CHECK_OSPREY_ERROR(Collection::deserialize(newer.data(), newer.size()), ErrorCode::kUnsupportedFormat);
-  CHECK_OSPREY_ERROR(Collection::deserialize(bytes.data(), bytes.size() - 1), ErrorCode::kCorruptData);
+  CHECK_OSPREY_ERROR(Collection::deserialize(newer.data(), newer.size()),
+                     ErrorCode::kUnsupportedFormat);
+  CHECK_OSPREY_ERROR(Collection::deserialize(bytes.data(), bytes.size() - 1),
+                     ErrorCode::kCorruptData);
   for (size_t i = 24; i < bytes.size(); i += 7) {
     auto flipped = bytes;
     flipped[i] ^= 0x40;
-    CHECK_OSPREY_ERROR(Collection::deserialize(flipped.data(), flipped.size()), ErrorCode::kCorruptData);
+    CHECK_OSPREY_ERROR(Collection::deserialize(flipped.data(), flipped.size()),
+                       ErrorCode::kCorruptData);
   }
 }
 
@@ -229,7 +245,9 @@ TEST_CASE("structurally invalid payloads with a valid checksum are still refused
   options.dense.dimension = 8;
   Collection c(options);
   std::vector<DocumentInput> docs;
-  for (int i = 0; i < 40; ++i) docs.push_back(doc("d" + std::to_string(i), "", "w" + std::to_string(i), "", random_vector(rng, 8)));
+  for (int i = 0; i < 40; ++i)
+    docs.push_back(
+        doc("d" + std::to_string(i), "", "w" + std::to_string(i), "", random_vector(rng, 8)));
   c.add(docs);
   auto bytes = c.serialize();
   int refused = 0;

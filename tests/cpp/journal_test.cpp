@@ -117,12 +117,15 @@ TEST_CASE("corrupt, foreign and newer records are refused before anything change
     bad[i] ^= 0x10;
     CHECK_OSPREY_ERROR(target.apply_journal(bad.data(), bad.size()), ErrorCode::kCorruptData);
   }
-  CHECK_OSPREY_ERROR(target.apply_journal(record.data(), record.size() - 1), ErrorCode::kCorruptData);
+  CHECK_OSPREY_ERROR(target.apply_journal(record.data(), record.size() - 1),
+                     ErrorCode::kCorruptData);
   auto newer = record;
   newer[8] = 9;
-  CHECK_OSPREY_ERROR(target.apply_journal(newer.data(), newer.size()), ErrorCode::kUnsupportedFormat);
+  CHECK_OSPREY_ERROR(target.apply_journal(newer.data(), newer.size()),
+                     ErrorCode::kUnsupportedFormat);
   auto snapshot = c.serialize();  // a snapshot is not a change record
-  CHECK_OSPREY_ERROR(target.apply_journal(snapshot.data(), snapshot.size()), ErrorCode::kUnsupportedFormat);
+  CHECK_OSPREY_ERROR(target.apply_journal(snapshot.data(), snapshot.size()),
+                     ErrorCode::kUnsupportedFormat);
   CHECK(target.serialize() == before);
   target.apply_journal(record.data(), record.size());
   CHECK(target.size() == 2);
@@ -137,7 +140,8 @@ TEST_CASE("an incomplete journal asks for a snapshot") {
   // Past the journal's byte budget it gives up, and the next save must be a snapshot.
   std::string big(1 << 20, 'w');
   std::vector<DocumentInput> docs;
-  for (int i = 0; i < 70; ++i) docs.push_back(DocumentInput{"d" + std::to_string(i), "", big, "", {}});
+  for (int i = 0; i < 70; ++i)
+    docs.push_back(DocumentInput{"d" + std::to_string(i), "", big, "", {}});
   c.add(std::move(docs));
   CHECK(c.journal_incomplete());
   c.serialize();

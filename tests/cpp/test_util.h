@@ -12,16 +12,16 @@
 namespace osprey::test {
 
 // Checks that `expr` throws osprey::Error with `code`.
-#define CHECK_OSPREY_ERROR(expr, error_code)                                   \
-  do {                                                                         \
-    bool thrown_ = false;                                                      \
-    try {                                                                      \
-      (void)(expr);                                                            \
-    } catch (const ::osprey::Error& e_) {                                      \
-      thrown_ = true;                                                          \
-      CHECK_MESSAGE(e_.code() == (error_code), e_.what());                     \
-    }                                                                          \
-    CHECK_MESSAGE(thrown_, "expected an osprey::Error from " #expr);           \
+#define CHECK_OSPREY_ERROR(expr, error_code)                         \
+  do {                                                               \
+    bool thrown_ = false;                                            \
+    try {                                                            \
+      (void)(expr);                                                  \
+    } catch (const ::osprey::Error& e_) {                            \
+      thrown_ = true;                                                \
+      CHECK_MESSAGE(e_.code() == (error_code), e_.what());           \
+    }                                                                \
+    CHECK_MESSAGE(thrown_, "expected an osprey::Error from " #expr); \
   } while (0)
 
 inline std::vector<float> random_vector(std::mt19937& rng, size_t dim) {
