@@ -22,7 +22,7 @@ using emscripten::val;
 CollectionOptions parse_options(const val& o) {
   CollectionOptions options;
   if (o.isUndefined() || o.isNull()) return options;
-  if (o.typeOf().as<std::string>() != "object") type_error("options", "an object");
+  if (!is_object(o)) type_error("options", "an object");
   double dimension = get_number(o, "dimension", "options", 0);
   if (dimension < 0 || dimension != std::floor(dimension)) {
     type_error("options.dimension", "a whole number >= 0");
@@ -59,7 +59,7 @@ CollectionOptions parse_options(const val& o) {
   }
   val analyzer = o["analyzer"];
   if (!analyzer.isUndefined()) {
-    if (analyzer.typeOf().as<std::string>() != "object" || analyzer.isNull()) {
+    if (!is_object(analyzer)) {
       type_error("options.analyzer", "an object {language, stemmer, stopwords, cjk}");
     }
     AnalyzerConfig& a = options.analyzer;
@@ -83,7 +83,7 @@ std::vector<DocumentInput> parse_documents(const val& docs) {
   for (size_t i = 0; i < n; ++i) {
     const std::string where = "documents[" + std::to_string(i) + "]";
     val d = docs[i];
-    if (d.typeOf().as<std::string>() != "object" || d.isNull()) type_error(where, "an object");
+    if (!is_object(d)) type_error(where, "an object");
     DocumentInput input;
     input.id = get_string(d, "id", where, true);
     input.title = get_string(d, "title", where, false);
@@ -245,7 +245,7 @@ class CollectionHandle {
 
   val search(val request) {
     return guarded([&] {
-      if (request.typeOf().as<std::string>() != "object" || request.isNull()) {
+      if (!is_object(request)) {
         type_error("search request", "an object");
       }
       SearchRequest r;
@@ -276,8 +276,7 @@ class CollectionHandle {
       if (snippet.isTrue()) {
         want_snippet = true;
       } else if (!snippet.isUndefined() && !snippet.isNull() && !snippet.isFalse()) {
-        if (snippet.typeOf().as<std::string>() != "object")
-          type_error("options.snippet", "a boolean or {maxChars}");
+        if (!is_object(snippet)) type_error("options.snippet", "a boolean or {maxChars}");
         want_snippet = true;
         double chars = get_number(snippet, "maxChars", "options.snippet", 200);
         if (!(chars >= 1 && chars <= 100000))

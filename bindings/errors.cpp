@@ -24,6 +24,10 @@ std::string checked_string(const val& v, const std::string& what) {
   return v.as<std::string>();
 }
 
+bool is_object(const val& value) {
+  return !value.isNull() && value.typeOf().as<std::string>() == "object";
+}
+
 void type_error(const std::string& what, const char* expected) {
   throw Error(ErrorCode::kInvalidArgument, what + " must be " + expected);
 }

@@ -33,6 +33,8 @@ auto guarded(F&& f) -> decltype(f()) {
 
 // Argument checks at the JS boundary, so that a wrong type is a clear error, not a crash.
 [[noreturn]] void type_error(const std::string& what, const char* expected);
+// A JS object (not null, not a primitive, not a function).
+bool is_object(const emscripten::val& value);
 // A JS string as UTF-8; refuses strings with unpaired surrogates.
 std::string checked_string(const emscripten::val& value, const std::string& what);
 std::string get_string(const emscripten::val& object, const char* key, const std::string& where,

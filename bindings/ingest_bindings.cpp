@@ -20,10 +20,6 @@ namespace {
 
 using emscripten::val;
 
-bool is_object(const val& v) {
-  return !v.isNull() && v.typeOf().as<std::string>() == "object";
-}
-
 // A tokenizer given from JS: {count(text) -> number, specialTokens, maxLength, name}.
 class JsTokenCounter final : public TokenCounter {
  public:

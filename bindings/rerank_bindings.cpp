@@ -18,10 +18,6 @@ namespace {
 
 using emscripten::val;
 
-bool is_object(const val& v) {
-  return !v.isNull() && v.typeOf().as<std::string>() == "object";
-}
-
 size_t whole(const val& o, const char* key, const std::string& where, double fallback, double max) {
   const double d = get_number(o, key, where, fallback);
   if (!(d >= 0) || d != std::floor(d) || d > max) {

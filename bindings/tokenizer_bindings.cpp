@@ -23,7 +23,7 @@ EncodeOptions parse_options(const val& o, const EncodeOptions& defaults) {
   EncodeOptions options;  // no truncation, no padding unless asked
   (void)defaults;
   if (o.isUndefined() || o.isNull()) return options;
-  if (o.typeOf().as<std::string>() != "object") type_error("options", "an object");
+  if (!is_object(o)) type_error("options", "an object");
   options.add_special_tokens = get_bool(o, "addSpecialTokens", "options", true);
   double max_length = get_number(o, "maxLength", "options", 0);
   if (max_length < 0 || max_length != std::floor(max_length) || max_length > 1e8) {
