@@ -65,10 +65,13 @@ test('visited pages are indexed and found from the popup', async () => {
   worker ??= await context.waitForEvent('serviceworker', { timeout: 20000 });
   const extensionId = new URL(worker.url()).host;
 
+  // The tabs stay open until both pages are indexed: a tab closed at once can be torn down while
+  // its content script (document_idle) reads the page, as a real user would not do.
+  const tabs = [];
   for (const page of ['gliders.html', 'engines.html']) {
     const tab = await context.newPage();
     await tab.goto(`${url}/${page}`);
-    await tab.close();
+    tabs.push(tab);
   }
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
@@ -77,9 +80,18 @@ test('visited pages are indexed and found from the popup', async () => {
   // Indexing is asynchronous: wait until both pages are in.
   await popup.waitForFunction(async () => (await chrome.runtime.sendMessage({ type: 'stats' })).size === 2,
     null, { timeout: 20000, polling: 200 });
+  for (const tab of tabs) await tab.close();
+  // Waits for the hit list, and says what the popup shows when it does not come.
+  const expectHits = async (predicate, what) => {
+    await popup.waitForFunction(predicate, null, { timeout: 20000, polling: 100 }).catch(async (e) => {
+      const shown = await popup.$$eval('li.hit', (items) => items.map((li) => li.textContent));
+      throw new Error(`${what}: popup shows ${JSON.stringify(shown)}, status ` +
+        `${JSON.stringify(await popup.textContent('#status'))} (${e.message})`);
+    });
+  };
 
   await popup.fill('#query', 'thermals');
-  await popup.waitForSelector('li.hit');
+  await expectHits(() => document.querySelectorAll('li.hit').length > 0, "'thermals' is on the glider page");
   const hits = await popup.$$eval('li.hit', (items) => items.map((li) => ({
     title: li.querySelector('a').textContent, href: li.querySelector('a').href,
     marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
@@ -87,10 +99,10 @@ test('visited pages are indexed and found from the popup', async () => {
   assert.deepEqual(hits, [{ title: 'Gliding clubs', href: `${url}/gliders.html`, marks: ['thermals'] }]);
 
   await popup.fill('#query', 'air');
-  await popup.waitForFunction(() => document.querySelectorAll('li.hit').length === 2);
+  await expectHits(() => document.querySelectorAll('li.hit').length === 2, "'air' is on both pages");
   await popup.fill('#query', 'nozzle exhaust');
-  await popup.waitForFunction(() => document.querySelectorAll('li.hit').length === 1 &&
-    document.querySelector('li.hit a').textContent === 'Jet engines');
+  await expectHits(() => document.querySelectorAll('li.hit').length === 1 &&
+    document.querySelector('li.hit a').textContent === 'Jet engines', "'nozzle exhaust' is on the jet page");
   assert.match(await popup.textContent('#status'), /1 result/);
   await popup.close();
 });
