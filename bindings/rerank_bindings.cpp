@@ -66,7 +66,7 @@ FeatureOptions feature_options_from(const val& o) {
   return f;
 }
 
-// The query side of a request: {text, vector, tokenVectors (flat), tokenDim}.
+// The query side of a request: {text, vector, tokenVectors (flat), tokenDim, tokenWeights}.
 RerankQuery query_from(const val& q, const std::string& where) {
   RerankQuery out;
   out.text = get_string(q, "text", where, false);
@@ -75,6 +75,13 @@ RerankQuery query_from(const val& q, const std::string& where) {
   val tokens = q["tokenVectors"];
   if (!tokens.isUndefined() && !tokens.isNull()) {
     out.tokens = tokens_from(tokens, get_number(q, "tokenDim", where, 0), where + ".tokenVectors");
+    val weights = q["tokenWeights"];
+    if (!weights.isUndefined() && !weights.isNull()) {
+      weight_tokens(*out.tokens, get_vector(weights, where + ".tokenWeights"),
+                    where + ".tokenWeights");
+    }
+  } else if (!q["tokenWeights"].isUndefined() && !q["tokenWeights"].isNull()) {
+    type_error(where + ".tokenWeights", "given with tokenVectors");
   }
   return out;
 }
@@ -263,7 +270,8 @@ void clear_model(val handle) {
 }
 
 // options: {queries: [{text, vector, tokenVectors, tokenDim, relevance: {id: grade}}], features,
-// model, loss, epochs, learningRate, l2, trees, maxDepth, minLeaf, shrinkage, recallK, mode, ...}
+// model, loss, epochs, learningRate, l2, trees, maxDepth, minLeaf, shrinkage, lambdaWeighting,
+// recallK, mode, ...}
 val train(val handle, val options) {
   return guarded([&] {
     Collection& c = collection_of(handle);
@@ -279,6 +287,8 @@ val train(val handle, val options) {
     t.max_depth = uint32_t(whole(options, "maxDepth", "options", t.max_depth, 10));
     t.min_leaf = uint32_t(whole(options, "minLeaf", "options", t.min_leaf, 1e9));
     t.shrinkage = get_number(options, "shrinkage", "options", t.shrinkage);
+    if (!options["lambdaWeighting"].isUndefined())
+      t.lambda_weighting = get_bool(options, "lambdaWeighting", "options", true);
     const std::string query_norm = get_string(options, "queryNorm", "options", false);
     t.query_normalization =
         query_norm.empty() ? ScoreNormalization::kNone : parse_score_normalization(query_norm);

@@ -106,6 +106,7 @@ class Collection {
   size_t vector_count() const { return dense_ ? dense_->size() : 0; }
   const CollectionOptions& options() const { return options_; }
   const Analyzer& analyzer() const { return analyzer_; }
+  const Bm25Index& sparse_index() const { return sparse_; }
 
   // One change made of metadata replacements, deletions and additions (in that order), all
   // validated before anything changes: an error leaves the collection as it was. Ingestion uses it.

@@ -23,12 +23,13 @@ void FeatureSet::validate() const {
   for (const auto& n : names) {
     const bool known = n == kBm25 || n == kDense || n == kMaxSim || n == kCrossEncoder ||
                        n == kLogLength || n == kFreshness || n == kPopularity ||
-                       n == kRecallScore || (n.rfind(kMetaPrefix, 0) == 0 && n.size() > 5);
+                       n == kRecallScore || n == kPrf ||
+                       (n.rfind(kMetaPrefix, 0) == 0 && n.size() > 5);
     if (!known) {
       throw Error(ErrorCode::kInvalidArgument,
                   "unknown feature '" + n +
                       "': use bm25, dense, maxsim, cross_encoder, log_length, freshness, "
-                      "popularity, recall_score or meta:<field>");
+                      "popularity, recall_score, prf or meta:<field>");
     }
     if (!seen.insert(n).second) {
       throw Error(ErrorCode::kInvalidArgument, "feature '" + n + "' is listed twice");

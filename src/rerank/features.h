@@ -23,6 +23,7 @@ inline constexpr const char* kLogLength = "log_length";
 inline constexpr const char* kFreshness = "freshness";
 inline constexpr const char* kPopularity = "popularity";
 inline constexpr const char* kRecallScore = "recall_score";
+inline constexpr const char* kPrf = "prf";
 inline constexpr const char* kMetaPrefix = "meta:";
 }  // namespace feature_names
 

@@ -87,6 +87,21 @@ TokenMatrix quantize_tokens(const float* data, size_t count, size_t dim, bool no
   return m;
 }
 
+void weight_tokens(TokenMatrix& query, const std::vector<float>& weights, const std::string& what) {
+  if (weights.size() != query.count) {
+    throw Error(ErrorCode::kInvalidArgument, what + " has " + std::to_string(weights.size()) +
+                                                 " weights for " + std::to_string(query.count) +
+                                                 " tokens");
+  }
+  for (size_t i = 0; i < weights.size(); ++i) {
+    if (!std::isfinite(weights[i]) || weights[i] < 0) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  what + "[" + std::to_string(i) + "] must be a finite number >= 0");
+    }
+  }
+  for (size_t i = 0; i < weights.size(); ++i) query.scales[i] *= weights[i];
+}
+
 namespace {
 
 void check_dims(const TokenMatrix& q, const TokenMatrix& d) {

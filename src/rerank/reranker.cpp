@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "rerank/mmr.h"
+#include "rerank/pseudo_relevance.h"
 #include "rerank/rerank_state.h"
 
 namespace osprey {
@@ -179,6 +180,9 @@ FeatureMatrix Reranker::compute_features(const FeatureSet& features, const Reran
     }
   }
 
+  const std::vector<float> prf =
+      features.index_of(fn::kPrf) ? prf_scores(c_, candidates) : std::vector<float>();
+
   const double now = now_ms_or(options.now_ms);
   for (size_t i = 0; i < n; ++i) {
     if (deadline && (i % 16) == 0 && Clock::now() > *deadline) {
@@ -204,6 +208,8 @@ FeatureMatrix Reranker::compute_features(const FeatureSet& features, const Reran
         v = float(state.feedback.popularity(doc.id, options.popularity_prior));
       else if (name == fn::kRecallScore)
         v = candidates[i].score;
+      else if (name == fn::kPrf)
+        v = prf[i];
       else if (name.rfind(fn::kMetaPrefix, 0) == 0)
         v = metadata_number(doc.metadata, name.substr(5));
       // cross_encoder: filled in by the cross-encoder stage.

@@ -34,6 +34,7 @@ struct RerankQuery {
 //   freshness     2^(-age / half_life) from the metadata date field (ISO 8601 text or ms since
 //   1970) popularity    smoothed click-through rate from recorded feedback (see feedback.h)
 //   recall_score  the first stage's score (RRF in hybrid mode)
+//   prf           BM25 of an expansion query made from the top recall hits (pseudo_relevance.h)
 //   meta:<field>  a numeric (or boolean) metadata value
 struct FeatureOptions {
   std::string date_field = "date";
