@@ -182,6 +182,9 @@ async function searchCommand(argv) {
   const { positional, options } = parse(argv, { index: 'string', model: 'string', k: 'number', passages: 'number',
     context: 'number', order: 'string', 'max-per-doc': 'number', json: 'boolean' });
   if (positional.length === 0) throw new UsageError('search needs a query');
+  const contextOnly = ['order', 'max-per-doc'].filter((o) => options[o] !== undefined);
+  if (options.context === undefined && contextOnly.length) throw new UsageError(`--${contextOnly[0]} needs --context <tokens>`);
+  if (options.context !== undefined && options.passages !== undefined) throw new UsageError('--passages does not apply to --context');
   const path = options.index ?? 'index.osprey';
   const bytes = await readIndex(path);
   if (!bytes) throw new UsageError(`no index at ${path}: create one with 'osprey index <dir> --out ${path}'`);
@@ -190,7 +193,8 @@ async function searchCommand(argv) {
   try {
     if (options.context !== undefined) {
       const ctx = await collection.context(query, { tokenBudget: options.context,
-        ...(options.order ? { order: options.order } : {}), ...(options['max-per-doc'] ? { maxPerDoc: options['max-per-doc'] } : {}) });
+        ...(options.order !== undefined ? { order: options.order } : {}),
+        ...(options['max-per-doc'] !== undefined ? { maxPerDoc: options['max-per-doc'] } : {}) });
       if (options.json) {
         console.log(JSON.stringify(ctx, null, 2));
       } else if (ctx.passages.length === 0) {

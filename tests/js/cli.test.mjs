@@ -193,6 +193,7 @@ test('bad input: a message that says what to do and a non-zero exit code', async
     [['search', 'wing', '--index', 'notes/gliders.txt'], 1, /UNSUPPORTED_FORMAT/],
     [['index', 'notes', '--out', 'notes/gliders.txt'], 2, /notes\/gliders\.txt is not an index this version can update .*--rebuild/],
     [['search', 'wing', '--index', 'notes'], 2, /cannot read notes/],
+    [['search', 'wing', '--order', 'document'], 2, /--order needs --context <tokens>/],
     [['index', 'reserved', '--out', 'reserved.osprey'], 1, /document 'events\.json#e' metadata uses the key 'start'.*rename it/],
     [['index', 'notes', '--out', 'x.osprey', '--model', 'no-such-model'], 1, /unknown model 'no-such-model'.*\(UNKNOWN_MODEL\)/],
   ];
