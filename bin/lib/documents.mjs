@@ -8,7 +8,7 @@ export const INDEXED_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', 
 const FORMATS = { txt: 'text', md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', json: 'json' };
 
 /** The ingestion format of a file name: 'text', 'markdown', 'html' or 'json' (unknown: 'text'). */
-export function formatOf(path) {
+function formatOf(path) {
   const dot = path.lastIndexOf('.');
   return FORMATS[dot < 0 ? '' : path.slice(dot + 1).toLowerCase()] ?? 'text';
 }
