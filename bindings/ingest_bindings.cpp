@@ -229,6 +229,10 @@ val passage_to_js(const Collection& c, const PassageHit& hit, const std::vector<
   out.set("byteEnd", p.source_end);
   out.set("tokens", p.tokens);
   out.set("index", hit.owner.ordinal);
+  if (hit.sparse_score) out.set("sparseScore", *hit.sparse_score);
+  if (hit.dense_score) out.set("denseScore", *hit.dense_score);
+  if (hit.sparse_rank) out.set("sparseRank", *hit.sparse_rank);
+  if (hit.dense_rank) out.set("denseRank", *hit.dense_rank);
   if (highlight) {
     val spans = val::array();
     for (const Span& s : match_spans(c.analyzer(), doc.body, terms)) {
@@ -344,6 +348,16 @@ val document_js(val handle, val id) {
   });
 }
 
+// The ids of every ingested document, sorted.
+val document_ids_js(val handle) {
+  return guarded([&] {
+    val out = val::array();
+    for (const auto& id : collection_of(handle).ingested().document_ids())
+      out.call<void>("push", id);
+    return out;
+  });
+}
+
 val counters_js(val handle) {
   return guarded([&] {
     const IngestCounters& k = ingest_counters(collection_of(handle));
@@ -428,6 +442,7 @@ EMSCRIPTEN_BINDINGS(osprey_ingest) {
   emscripten::function("ingestSearchDocuments", &search_documents_js);
   emscripten::function("ingestContext", &context_js);
   emscripten::function("ingestDocument", &document_js);
+  emscripten::function("ingestDocumentIds", &document_ids_js);
   emscripten::function("ingestCounters", &counters_js);
   emscripten::function("chunkText", &chunk_js);
 }

@@ -201,6 +201,11 @@ export interface Passage {
   highlights?: Array<[number, number]>;
   /** HTML: escaped text with <mark> around matches. */
   snippet?: string;
+  /** Score and 1-based rank of the passage in each first stage that found it (as in SearchHit). */
+  sparseScore?: number;
+  denseScore?: number;
+  sparseRank?: number;
+  denseRank?: number;
 }
 export interface DocumentHit { id: string; title: string; score: number; passages: Passage[] }
 export interface SearchDocumentsOptions extends SearchOptions {
@@ -258,6 +263,8 @@ export class Collection extends EventTarget {
   searchDocuments(query: string, options?: SearchDocumentsOptions): Promise<DocumentHit[]>;
   context(query: string, options?: ContextOptions): Promise<Context>;
   documentPassages(id: string): Promise<{ title: string; passages: Array<Omit<Passage, 'score' | 'text' | 'index'>> } | null>;
+  /** The ids of every ingested document, sorted. */
+  documentIds(): Promise<string[]>;
   ingestStats(): Promise<Record<string, number>>;
   export(): Uint8Array;
   save(): Promise<void>;

@@ -191,6 +191,9 @@ export class Collection extends EventTarget {
   /** The passages an ingested document became (offsets, sections), or null. */
   async documentPassages(id) { return ingest.documentPassages(this.#live(), id); }
 
+  /** The ids of every ingested document, sorted. */
+  async documentIds() { return ingest.documentIds(this.#live()); }
+
   /** Ingestion work counters (passages indexed and embedded, documents skipped, embed calls). */
   async ingestStats() { return ingest.ingestStats(this.#live()); }
 
