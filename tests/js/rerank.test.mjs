@@ -113,6 +113,23 @@ test('mmr diversification and convex score fusion', async () => {
   assert.notDeepEqual(diverse.map((h) => h.id), plain.map((h) => h.id));
   c.close();
 
+  // Convex fusion in hybrid search, plain and as the cascade's recall.
+  const h = await open({ dimension: 2 });
+  await h.add([{ id: 'a', body: 'gust gust front', vector: [1, 0] }, { id: 'b', body: 'gust warm front', vector: [0, 1] },
+    { id: 'c', body: 'calm warm front', vector: [0.6, 0.8] }]);
+  const convex = { method: 'convex', sparseWeight: 0.4, denseWeight: 0.6, normalization: 'minmax' };
+  const hybrid = await h.search('gust', { vector: [0, 1], k: 3, fusion: convex });
+  assert.deepEqual(hybrid.map((x) => x.id), ['b', 'c', 'a']);
+  assert.deepEqual(hybrid.map((x) => +x.score.toFixed(4)), [0.6, 0.48, 0.4]);
+  const rrf = await h.search('gust', { vector: [0, 1], k: 3 });
+  assert.notDeepEqual(rrf.map((x) => x.score), hybrid.map((x) => x.score));
+  const cascade = await h.search('gust', { vector: [0, 1], k: 3, fusion: convex, rerank: [{ stage: 'ranker', k: 3, weights: { recall_score: 1 } }] });
+  assert.deepEqual(cascade.map((x) => x.id), ['b', 'c', 'a']);
+  for (const fusion of ['borda', { method: 'convex', sparseWeight: 0, denseWeight: 0 }, { method: 'convex', normalization: 'rank' }, 7]) {
+    await assert.rejects(h.search('gust', { vector: [0, 1], fusion }), (e) => e instanceof OspreyError && e.code === 'INVALID_ARGUMENT', JSON.stringify(fusion));
+  }
+  h.close();
+
   const fused = await fuseScores([[{ id: 'a', score: 10 }, { id: 'b', score: 5 }, { id: 'c', score: 0 }],
     [{ id: 'b', score: 0.9 }, { id: 'd', score: 0.5 }]], { weights: [3, 1], k: 4 });
   assert.deepEqual(fused.map((h) => h.id).slice(0, 2), ['a', 'b']);
