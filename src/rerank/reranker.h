@@ -27,6 +27,7 @@ struct RerankQuery {
 
 // Feature definitions:
 //   bm25          BM25 of the query text (0 when no term matches)
+//   bm25_title    the same over the title field alone (field_bm25.h); bm25_body: the body alone
 //   dense         similarity of the query vector and the document vector (the dense index metric)
 //   maxsim        late-interaction MaxSim of query and document token vectors (cosines summed)
 //   cross_encoder externally computed score (the cross-encoder stage); missing before it

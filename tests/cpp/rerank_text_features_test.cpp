@@ -1,3 +1,4 @@
+// The prf and per-field BM25 rerank features.
 #include <algorithm>
 
 #include "collection/collection.h"
@@ -91,4 +92,37 @@ TEST_CASE("rerank prf: empty candidate lists and no feedback terms give zeros") 
   PrfOptions none;
   none.terms = 0;
   CHECK(prf_scores(c, hits, none) == std::vector<float>{0.0f});
+}
+
+TEST_CASE("rerank bm25_title / bm25_body: BM25 of the query over one field") {
+  Collection c(CollectionOptions{});
+  c.add({DocumentInput{"t", "Glider pilots", "weather reports", "", {}},
+         DocumentInput{"b", "Weather", "a glider in the clouds", "", {}},
+         DocumentInput{"both", "Glider", "glider glider", "", {}}});
+  SearchRequest r;
+  r.text = "glider";
+  r.k = 10;
+  const auto hits = c.search(r);
+  REQUIRE(hits.size() == 3);
+  Reranker reranker(c);
+  FeatureSet fs{{"bm25", "bm25_title", "bm25_body"}};
+  FeatureMatrix x = reranker.compute_features(fs, RerankQuery{"glider", {}, {}}, hits, {});
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const std::string& id = c.document(hits[i].slot).id;
+    const float title = x.at(i, 1), body = x.at(i, 2);
+    if (id == "b") CHECK(title == 0);  // no title match
+    if (id == "t") CHECK(body == 0);   // no body match
+    if (id == "t") CHECK(title > 0);
+    if (id == "b") CHECK(body > 0);
+    if (id == "both") CHECK((title > 0 && body > 0));
+  }
+  // A clause restricted to the other field contributes nothing; exclusions still apply.
+  FeatureMatrix y =
+      reranker.compute_features(fs, RerankQuery{"body:glider -clouds", {}, {}}, hits, {});
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const std::string& id = c.document(hits[i].slot).id;
+    CHECK(y.at(i, 1) == 0);
+    if (id == "b") CHECK(y.at(i, 2) == 0);  // excluded by -clouds
+    if (id == "both") CHECK(y.at(i, 2) > 0);
+  }
 }
