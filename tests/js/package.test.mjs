@@ -88,7 +88,8 @@ test('the package resolves by its name through the exports map', async () => {
 });
 
 const GOOD = `
-import { Osprey, OspreyError, type SearchHit, type WorkerCollection, type Collection } from 'osprey-search';
+import { Osprey, OspreyError, type SearchHit, type WorkerCollection, type Collection, type CollectionMethods,
+  type RerankStage } from 'osprey-search';
 const c: Collection = await Osprey.open('notes', { dimension: 3, metric: 'cosine', storage: 'memory' });
 await c.add([{ id: 'a', title: 'T', body: 'b', metadata: { year: 2020 }, vector: new Float32Array(3) }],
   { onProgress: (p) => console.log(p.done / p.total) });
@@ -101,6 +102,22 @@ w.addEventListener('progress', () => {});
 const either = await Osprey.open('notes', { worker: 'auto', onWarning: (m: string) => console.warn(m) });
 const isWorker: boolean = either.info().worker;
 try { await c.delete('zzz'); } catch (e) { if (e instanceof OspreyError && e.code === 'UNKNOWN_ID') console.log(e.message); }
+// One function for both modes: the rerank API is the same.
+async function rerankBoth(x: CollectionMethods) {
+  await x.feedback({ query: 'b', docId: 'a', signal: 'click' });
+  const report = await x.train({ features: ['bm25'], judgements: [{ query: 'b', relevance: { a: 1 } }], model: 'trees' });
+  const stages: RerankStage[] = [{ stage: 'ranker', k: 10 }, 'mmr',
+    { stage: 'crossEncoder', k: 5, score: async (query, candidates) => candidates.map((d) => d.body.length + query.length) }];
+  const results = await x.search('b', { rerank: stages, explain: true, budgetMs: 50 });
+  const ran: string[] | undefined = results.stages;
+  await x.setTokenVectors('a', [[1, 0]]);
+  const features: string[] | undefined = (await x.ranker())?.features;
+  await x.clearRanker();
+  const dim: number | undefined = x.embedder?.dimension;
+  return [report.finalLoss, ran, features, x.dirty, dim, results[0]?.explain?.bias];
+}
+await rerankBoth(c);
+await rerankBoth(w);
 export { first, bytes, exported, isWorker };
 `;
 
@@ -109,6 +126,7 @@ import { Osprey } from 'osprey-search';
 const c = await Osprey.open('notes', { metric: 'manhattan' });
 await c.search('x', { k: '5' });
 const bytes: Uint8Array = (await Osprey.open('w', { worker: true })).export();
+await c.feedback({ query: 'x' });
 `;
 
 async function typecheck(source) {
@@ -138,4 +156,5 @@ test('tsc --noEmit: the declarations type-check real usage and reject wrong usag
   assert.match(output, /manhattan/);
   assert.match(output, /usage\.ts\(4,/);
   assert.match(output, /usage\.ts\(5,/);
+  assert.match(output, /usage\.ts\(6,/);
 });
