@@ -166,14 +166,18 @@ test('document ingestion (addDocuments, searchDocuments, context) gives the same
       const ctx = await c.context('thermal lift', { tokenBudget: 200 });
       const stats = await c.ingestStats();
       const passages = await c.documentPassages('short');
+      const ids = await c.documentIds();
       await c.deleteDocuments(['short']);
       const after = await c.searchDocuments('gliders', { k: 5 });
+      const idsAfter = await c.documentIds();
       c.close();
-      return { added, found, ctx, stats, passages, after };
+      return { added, found, ctx, stats, passages, ids, after, idsAfter };
     };
     return { worker: await run(true), main: await run(false) };
   });
   assert.ok(outcome.main.found.length > 0);
+  assert.deepEqual(outcome.main.ids, ['long', 'short']);
+  assert.deepEqual(outcome.main.idsAfter, ['long']);
   assert.deepEqual(outcome.worker, outcome.main);
 });
 

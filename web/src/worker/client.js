@@ -236,6 +236,7 @@ export class WorkerCollection extends EventTarget {
   async searchDocuments(query, options) { return this.#invoke('searchDocuments', query, options); }
   async context(query, options) { return this.#invoke('context', query, options); }
   async documentPassages(id) { return this.#invoke('documentPassages', id); }
+  async documentIds() { return this.#invoke('documentIds'); }
   async ingestStats() { return this.#invoke('ingestStats'); }
 
   #invoke(method, ...args) {

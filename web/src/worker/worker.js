@@ -24,7 +24,8 @@ function collection(handle) {
 
 /** Collection methods forwarded as they are (arguments and results are structured-cloned). */
 const FORWARDED = new Set(['search', 'feedback', 'train', 'setTokenVectors', 'ranker', 'clearRanker',
-  'addDocuments', 'deleteDocuments', 'searchDocuments', 'context', 'documentPassages', 'ingestStats', 'refresh']);
+  'addDocuments', 'deleteDocuments', 'searchDocuments', 'context', 'documentPassages', 'documentIds', 'ingestStats',
+  'refresh']);
 
 /** The state the page mirrors after every call (its size, info() and dirty are synchronous there). */
 function state(c) {
