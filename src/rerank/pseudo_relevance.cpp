@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "core/bitset.h"
+#include "rerank/candidate_scores.h"
 
 namespace osprey {
 
@@ -54,18 +54,9 @@ std::vector<float> prf_scores(const Collection& collection,
     query.push_back(std::move(t));
   }
 
-  Bitset only(index.slot_capacity());
-  for (const SearchHit& c : candidates) {
-    if (c.slot < index.slot_capacity()) only.set(c.slot);
-  }
-  std::unordered_map<uint32_t, float> by_slot;
-  for (const ScoredSlot& s : index.search(query, candidates.size(), &only))
-    by_slot[s.slot] = s.score;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    auto it = by_slot.find(candidates[i].slot);
-    if (it != by_slot.end()) out[i] = it->second;
-  }
-  return out;
+  return scores_of_candidates(index, candidates, [&](size_t k, const Bitset* allowed) {
+    return index.search(query, k, allowed);
+  });
 }
 
 }  // namespace osprey
