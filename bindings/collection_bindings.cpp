@@ -169,15 +169,16 @@ void append_hit(std::string& out, const Collection& c, const SearchHit& hit,
   append_json_string(out, doc.id);
   out += ",\"score\":";
   append_json_number(out, hit.score);
-  out += ",\"metadataJson\":";
   if (options.documents) {
-    append_json_string(out, doc.metadata.dump());
     out += ",\"title\":";
     append_json_string(out, doc.title);
     out += ",\"body\":";
     append_json_string(out, doc.body);
+    // The metadata as a JSON value (not a string to parse again): one JSON.parse builds the hits.
+    out += ",\"metadata\":";
+    out += doc.metadata.dump();
   } else {
-    out += "\"{}\"";
+    out += ",\"metadata\":{}";
   }
   auto number = [&](const char* key, double v) {
     out += ",\"";
