@@ -145,6 +145,15 @@ VectorIndex* Collection::dense() const {
       if (store_.live(slot) != index->contains(slot)) in.fail("vectors and documents disagree");
     }
     dense_ = std::move(index);
+    // The loaded buffer still holds the encoded index. When that is a large part of it, the
+    // documents and posting lists (stored before it) move to a copy of what precedes it, and the
+    // buffer is freed with stored_dense_.
+    if (stored.size >= stored.offset / 2) {
+      auto before = std::make_shared<const std::vector<uint8_t>>(
+          stored.bytes->begin(), stored.bytes->begin() + long(stored.offset));
+      store_.rebase(before);
+      sparse_.rebase(before);
+    }
     stored_dense_.reset();
   }
   return dense_.get();

@@ -76,9 +76,9 @@ void Bm25Index::save(ByteWriter& out) const {
   for (auto next_decoded = decoded.begin();
        next_decoded != decoded.end() || next_stored != stored_.end();) {
     if (next_decoded == decoded.end() ||
-        (next_stored != stored_.end() && next_stored->term < (*next_decoded)->first)) {
+        (next_stored != stored_.end() && term_of(*next_stored) < (*next_decoded)->first)) {
       const StoredList& stored = *next_stored++;
-      out.str(stored.term);
+      out.str(term_of(stored));
       out.varint(stored.count);
       out.varint(stored.size);
       out.raw(bytes_->data() + stored.offset, stored.size);
@@ -156,14 +156,15 @@ void Bm25Index::join_stored(PostingList& list) const {
 }
 
 Bm25Index::StoredList* Bm25Index::stored_list(const std::string& term) const {
-  auto it = std::lower_bound(stored_.begin(), stored_.end(), std::string_view(term),
-                             [](const StoredList& s, std::string_view t) { return s.term < t; });
-  if (it == stored_.end() || it->term != term || it->taken) return nullptr;
+  auto it =
+      std::lower_bound(stored_.begin(), stored_.end(), std::string_view(term),
+                       [this](const StoredList& s, std::string_view t) { return term_of(s) < t; });
+  if (it == stored_.end() || term_of(*it) != term || it->taken) return nullptr;
   return &*it;
 }
 
 Bm25Index::PostingList* Bm25Index::take(StoredList& stored) const {
-  auto [it, inserted] = postings_.emplace(std::string(stored.term), decode_stored(stored));
+  auto [it, inserted] = postings_.emplace(std::string(term_of(stored)), decode_stored(stored));
   if (!inserted) throw Error(ErrorCode::kInternal, "a stored posting list was decoded twice");
   stored.taken = true;
   stored_left_--;
@@ -220,16 +221,19 @@ Bm25Index Bm25Index::load(ByteReader& in, const SharedBytes& bytes) {
   index.bytes_ = bytes;
   index.stored_slots_ = slots;
   index.stored_.reserve(term_count);
+  std::string_view previous;
   for (size_t t = 0; t < term_count; ++t) {
     const size_t term_size = in.count(1);
+    const size_t term_offset = size_t(in.position() - bytes->data());
     const std::string_view term(reinterpret_cast<const char*>(in.raw(term_size)), term_size);
     const size_t count = in.count(1 + kFieldCount);
     const size_t size = in.count(1);
     if (count == 0 || size < count * (1 + kFieldCount + 1)) in.fail("bad posting list size");
-    if (t > 0 && !(index.stored_.back().term < term)) in.fail("terms not sorted or repeated");
+    if (t > 0 && !(previous < term)) in.fail("terms not sorted or repeated");
+    previous = term;
     const size_t offset = size_t(in.position() - bytes->data());
     in.raw(size);
-    index.stored_.push_back({term, uint32_t(count), offset, size});
+    index.stored_.push_back({term_offset, uint32_t(term_size), uint32_t(count), offset, size});
   }
   index.stored_left_ = term_count;
   return index;

@@ -95,6 +95,9 @@ class Bm25Index {
   void save(ByteWriter& out) const;
   // `bytes` own the data `in` reads: posting lists are decoded from them on first use.
   static Bm25Index load(ByteReader& in, const SharedBytes& bytes);
+  // Reads the stored lists from `bytes` from now on: a copy of at least the loaded bytes up to the
+  // end of this index's section (so that the rest of the loaded buffer can be freed).
+  void rebase(const SharedBytes& bytes) const { bytes_ = bytes; }
 
  private:
   struct Posting {
@@ -105,7 +108,8 @@ class Bm25Index {
   };
   // A loaded term's posting list, still encoded in bytes_ (until taken into postings_).
   struct StoredList {
-    std::string_view term;
+    size_t term_offset;  // offsets in bytes_, not pointers: see rebase()
+    uint32_t term_size;
     uint32_t count;
     size_t offset;
     size_t size;
@@ -134,6 +138,9 @@ class Bm25Index {
   // The list a posting of `slot` goes to (created if absent); a new slot is appended to a stored
   // list without decoding it.
   PostingList& list_for_add(const std::string& term, uint32_t slot);
+  std::string_view term_of(const StoredList& stored) const {
+    return {reinterpret_cast<const char*>(bytes_->data() + stored.term_offset), stored.term_size};
+  }
   StoredList* stored_list(const std::string& term) const;  // an untaken one, or nullptr
   PostingList* take(StoredList& stored) const;
   void join_stored(PostingList& list) const;  // decodes list.stored_prefix in front of it
@@ -146,7 +153,7 @@ class Bm25Index {
   Bm25Params params_;
   // The decoded lists (mutable: stored lists are decoded into it by const lookups).
   mutable std::unordered_map<std::string, PostingList> postings_;
-  SharedBytes bytes_;
+  mutable SharedBytes bytes_;               // mutable: rebase()
   mutable std::vector<StoredList> stored_;  // sorted by term
   mutable size_t stored_left_ = 0;          // stored lists not taken yet
   size_t stored_slots_ = 0;                 // slot capacity when loaded: stored slots are below

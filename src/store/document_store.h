@@ -47,6 +47,9 @@ class DocumentStore {
   void save(ByteWriter& out) const;
   // `bytes` own the data `in` reads (records are parsed from them later).
   static DocumentStore load(ByteReader& in, const SharedBytes& bytes);
+  // Reads the stored records from `bytes` from now on: a copy of at least the loaded bytes up to
+  // the end of this store's section (so that the rest of the loaded buffer can be freed).
+  void rebase(const SharedBytes& bytes) const { bytes_ = bytes; }
 
  private:
   static constexpr size_t kNotStored = ~size_t(0);
@@ -60,7 +63,7 @@ class DocumentStore {
   IdIndex ids_;
   // The loaded bytes, and per slot where its document's record starts in them (kNotStored for
   // slots whose document was not loaded).
-  SharedBytes bytes_;
+  mutable SharedBytes bytes_;  // mutable: rebase()
   std::vector<size_t> stored_;
 };
 
