@@ -62,8 +62,11 @@ export interface OpenOptions {
    * bundler, `ortUrl` says where onnxruntime-web's ESM build is (import maps do not reach workers).
    */
   modelOptions?: { onProgress?: (progress: { url: string; loaded: number; total: number }) => void; ortUrl?: string } & Record<string, unknown>;
-  /** Your own embedder, used like `model`. */
-  embedder?: { dimension: number; embedDocuments(texts: string[]): Promise<Float32Array[]>; embedQuery(text: string): Promise<Float32Array> };
+  /**
+   * Your own embedder, used like `model`. A saved collection records its `id` and
+   * `tokenizerFingerprint` (when given) and refuses to open with others (`MISMATCH`).
+   */
+  embedder?: { id?: string; tokenizerFingerprint?: string; dimension: number; embedDocuments(texts: string[]): Promise<Float32Array[]>; embedQuery(text: string): Promise<Float32Array> };
 }
 
 /** Indexing progress: `done` of `total` documents. */
