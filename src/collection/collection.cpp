@@ -115,10 +115,9 @@ std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>
     prepared.push_back(std::move(p));
   }
   // Decode what the change will touch (a loaded collection decodes on first use), so that a
-  // damaged stored part fails the batch here, before anything changes.
-  // New documents take free slots first; in new slots their postings are appended to stored
-  // lists without decoding those.
-  dense();
+  // damaged stored part fails the batch here, before anything changes. New documents take free
+  // slots first; in new slots their postings are appended to stored lists without decoding
+  // those. (A stored dense index is not decoded: its changes wait in pending_dense_.)
   const bool reuses_slots = store_.free_slot_count() > 0;
   for (Prepared& p : prepared) {
     if (p.replaces) p.replaced_fields = fields_for_erase(*p.replaces);
@@ -130,7 +129,6 @@ std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>
 Collection::Fields Collection::fields_for_erase(uint32_t slot) const {
   Fields fields = analyze_fields(store_.at(slot));
   sparse_.decode_terms(fields);
-  dense();
   return fields;
 }
 
@@ -141,9 +139,22 @@ VectorIndex* Collection::dense() const {
     auto index = load_vector_index(options_.dense, in, store_.slot_count());
     if (!in.done()) in.fail("unexpected bytes after the dense index");
     if (index->size() != stored.count) in.fail("the dense index holds another number of vectors");
+    // The changes made since loading, in order: the index is then what it would have been had it
+    // been decoded at once.
+    for (const PendingDense& change : pending_dense_) {
+      if (change.vector.empty() ? !index->contains(change.slot) : index->contains(change.slot)) {
+        in.fail("vectors and documents disagree");
+      }
+      if (change.vector.empty()) {
+        index->remove(change.slot);
+      } else {
+        index->add(change.slot, change.vector.data());
+      }
+    }
     for (uint32_t slot = 0; slot < store_.slot_count(); ++slot) {
       if (store_.live(slot) != index->contains(slot)) in.fail("vectors and documents disagree");
     }
+    pending_dense_.clear();
     dense_ = std::move(index);
     // The loaded buffer still holds the encoded index. When that is a large part of it, the
     // documents and posting lists (stored before it) move to a copy of what precedes it, and the
@@ -160,19 +171,37 @@ VectorIndex* Collection::dense() const {
 }
 
 size_t Collection::vector_count() const {
-  if (stored_dense_) return stored_dense_->count;
+  if (stored_dense_) {
+    size_t count = stored_dense_->count;
+    for (const PendingDense& change : pending_dense_) {
+      if (change.vector.empty()) {
+        count--;
+      } else {
+        count++;
+      }
+    }
+    return count;
+  }
   return dense_ ? dense_->size() : 0;
 }
 
 void Collection::insert(Prepared& p) {
   uint32_t slot = store_.insert(std::move(p.doc));
   sparse_.add(slot, p.fields);
-  if (VectorIndex* index = dense()) index->add(slot, p.vector->data());
+  if (stored_dense_) {
+    pending_dense_.push_back({slot, std::move(*p.vector)});
+  } else if (dense_) {
+    dense_->add(slot, p.vector->data());
+  }
 }
 
 void Collection::erase(uint32_t slot, const Fields& fields) {
   sparse_.remove(slot, fields);
-  if (VectorIndex* index = dense()) index->remove(slot);
+  if (stored_dense_) {
+    pending_dense_.push_back({slot, {}});
+  } else if (dense_) {
+    dense_->remove(slot);
+  }
   rerank_->tokens.erase(store_.at(slot).id);  // token vectors describe the old content
   store_.erase(slot);
 }

@@ -153,7 +153,8 @@ class Collection {
   void erase(uint32_t slot, const Fields& fields);
   Fields analyze_fields(const StoredDocument& doc) const;
   bool has_dense() const { return options_.dense.dimension > 0; }
-  // The dense index (nullptr without one), decoded from the loaded bytes on first use.
+  // The dense index (nullptr without one), decoded from the loaded bytes on first use (and then
+  // given the pending changes).
   VectorIndex* dense() const;
 
   CollectionOptions options_;
@@ -168,6 +169,13 @@ class Collection {
   };
   mutable std::unique_ptr<VectorIndex> dense_;
   mutable std::optional<StoredSection> stored_dense_;
+  // Vectors added (or removed: empty) while the dense index is still encoded, applied in order
+  // when it is decoded: adding documents to a loaded collection does not decode it.
+  struct PendingDense {
+    uint32_t slot;
+    std::vector<float> vector;
+  };
+  mutable std::vector<PendingDense> pending_dense_;
   std::unique_ptr<RerankState> rerank_;
   std::unique_ptr<ChangeJournal> journal_;
   bool journal_incomplete_ = true;  // nothing journaled yet: a fresh collection needs a snapshot

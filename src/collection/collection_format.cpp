@@ -32,8 +32,9 @@ std::vector<uint8_t> Collection::serialize() const {
   store_.save(payload);
   sparse_.save(payload);
   if (has_dense()) {
+    if (!pending_dense_.empty()) dense();  // changes wait for it: decode and apply them
     payload.varint(vector_count());
-    if (stored_dense_) {  // never used since loading: its bytes as they were
+    if (stored_dense_) {  // unchanged and unused since loading: its bytes as they were
       payload.u64(stored_dense_->size);
       payload.raw(stored_dense_->bytes->data() + stored_dense_->offset, stored_dense_->size);
     } else {
