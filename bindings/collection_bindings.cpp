@@ -13,6 +13,7 @@
 #include "query/highlight.h"
 #include "query/query_parser.h"
 #include "query/snippet.h"
+#include "search_options.h"
 #include "sparse/sparse_query.h"
 
 namespace osprey::bindings {
@@ -192,15 +193,16 @@ void append_hit(std::string& out, const Collection& c, const SearchHit& hit,
   append_json_string(out, doc.id);
   out += ",\"score\":";
   append_json_number(out, hit.score);
-  out += ",\"metadataJson\":";
   if (options.documents) {
-    append_json_string(out, doc.metadata.dump());
     out += ",\"title\":";
     append_json_string(out, doc.title);
     out += ",\"body\":";
     append_json_string(out, doc.body);
+    // The metadata as a JSON value (not a string to parse again): one JSON.parse builds the hits.
+    out += ",\"metadata\":";
+    out += doc.metadata.dump();
   } else {
-    out += "\"{}\"";
+    out += ",\"metadata\":{}";
   }
   auto number = [&](const char* key, double v) {
     out += ",\"";
@@ -281,26 +283,7 @@ class CollectionHandle {
       if (!is_object(request)) {
         type_error("search request", "an object");
       }
-      SearchRequest r;
-      r.text = get_string(request, "text", "query", false);
-      val vector = request["vector"];
-      if (!vector.isUndefined() && !vector.isNull()) r.vector = get_vector(vector, "query.vector");
-      double k = get_number(request, "k", "options", 10);
-      if (k < 0 || k != std::floor(k)) type_error("options.k", "a whole number >= 0");
-      r.k = size_t(std::min(k, 1e12));
-      r.mode = parse_search_mode(get_string(request, "mode", "options", false));
-      r.filter_json = get_string(request, "filterJson", "options", false);
-      double ef = get_number(request, "ef", "options", 0);
-      if (ef < 0 || ef > 65536) type_error("options.ef", "a number in [0, 65536]");
-      r.ef = uint32_t(ef);
-      r.exact = get_bool(request, "exact", "options", false);
-      r.rrf_k = get_number(request, "rrfK", "options", 60);
-      if (r.rrf_k < 0) type_error("options.rrfK", "a number >= 0");
-      double candidates = get_number(request, "candidates", "options", 0);
-      if (candidates < 0 || candidates > double(Limits::kTopK)) {
-        type_error("options.candidates", "a number in [0, 100000]");
-      }
-      r.candidates = size_t(candidates);
+      SearchRequest r = read_search_request(request, "k", 10);
       const bool highlight = get_bool(request, "highlight", "options", false);
       // snippet: true, or {maxChars}: the best passage of each hit with the query's terms marked.
       val snippet = request["snippet"];

@@ -52,6 +52,16 @@ double get_number(const val& object, const char* key, const std::string& where, 
   return d;
 }
 
+size_t get_whole(const val& object, const char* key, const std::string& where, double fallback,
+                 double max) {
+  const double d = get_number(object, key, where, fallback);
+  if (d < 0 || d != std::floor(d) || d > max) {
+    type_error(where + "." + key,
+               ("a whole number in [0, " + std::to_string(size_t(max)) + "]").c_str());
+  }
+  return size_t(d);
+}
+
 bool get_bool(const val& object, const char* key, const std::string& where, bool fallback) {
   val v = object[key];
   if (v.isUndefined() || v.isNull()) return fallback;

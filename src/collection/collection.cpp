@@ -325,7 +325,11 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
 
   std::vector<ScoredSlot> ranked;
   if (mode == SearchMode::kHybrid) {
-    ranked = reciprocal_rank_fusion({sparse_hits, dense_hits}, request.rrf_k, request.k);
+    ranked = request.fusion == HybridFusion::kConvex
+                 ? convex_combination({sparse_hits, dense_hits},
+                                      {request.sparse_weight, request.dense_weight},
+                                      request.normalization, request.k)
+                 : reciprocal_rank_fusion({sparse_hits, dense_hits}, request.rrf_k, request.k);
   } else {
     ranked = use_sparse ? sparse_hits : dense_hits;
   }

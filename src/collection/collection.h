@@ -10,6 +10,7 @@
 
 #include "analysis/analyzer.h"
 #include "dense/vector_index.h"
+#include "fusion/score_fusion.h"
 #include "ingest/document_index.h"
 #include "sparse/bm25_index.h"
 #include "store/document_store.h"
@@ -37,6 +38,8 @@ struct DocumentInput {
 enum class SearchMode { kAuto, kSparse, kDense, kHybrid };
 SearchMode parse_search_mode(const std::string& name);  // "auto" | "sparse" | "dense" | "hybrid"
 
+enum class HybridFusion : uint8_t { kRrf, kConvex };
+
 struct SearchRequest {
   std::string text;
   std::optional<std::vector<float>> vector;
@@ -46,7 +49,12 @@ struct SearchRequest {
   std::string filter_json;
   uint32_t ef = 0;     // HNSW beam width; 0 = the collection default
   bool exact = false;  // exact dense search
+  // Hybrid fusion: reciprocal rank fusion (rrf_k), or a convex combination of the two stages'
+  // normalised scores with per-query weights (fusion/score_fusion.h).
+  HybridFusion fusion = HybridFusion::kRrf;
   double rrf_k = 60;
+  double sparse_weight = 0.5, dense_weight = 0.5;                  // convex fusion
+  ScoreNormalization normalization = ScoreNormalization::kMinMax;  // convex fusion
   size_t candidates = 0;                   // per first stage in hybrid mode; 0 = max(4k, 100)
   const Bitset* restrict_slots = nullptr;  // only these slots (rerankers scoring given candidates)
 };
@@ -106,6 +114,7 @@ class Collection {
   size_t vector_count() const;
   const CollectionOptions& options() const { return options_; }
   const Analyzer& analyzer() const { return analyzer_; }
+  const Bm25Index& sparse_index() const { return sparse_; }
 
   // One change made of metadata replacements, deletions and additions (in that order), all
   // validated before anything changes: an error leaves the collection as it was. Ingestion uses it.

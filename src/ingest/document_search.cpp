@@ -26,7 +26,10 @@ std::vector<PassageHit> search_passages(const Collection& collection, SearchRequ
   const DocumentIndex& index = collection.ingested();
   for (const SearchHit& hit : collection.search(request)) {
     auto owner = index.owner(collection.document(hit.slot).id);
-    if (owner) out.push_back({hit.slot, hit.score, *owner});
+    if (owner) {
+      out.push_back({hit.slot, hit.score, *owner, hit.sparse_score, hit.dense_score,
+                     hit.sparse_rank, hit.dense_rank});
+    }
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // passages and highlighted snippets.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct PassageHit {
   uint32_t slot;
   float score;
   PassageOwner owner;  // its document, and its place there
+  // What each first stage said about this passage (as in SearchHit), for score breakdowns.
+  std::optional<float> sparse_score, dense_score;
+  std::optional<uint32_t> sparse_rank, dense_rank;
   const PassageRecord& record() const { return owner.document->passages[owner.ordinal]; }
 };
 

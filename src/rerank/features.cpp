@@ -21,14 +21,15 @@ void FeatureSet::validate() const {
     throw Error(ErrorCode::kLimitExceeded, "a ranker takes at most 256 features");
   std::unordered_set<std::string> seen;
   for (const auto& n : names) {
-    const bool known = n == kBm25 || n == kDense || n == kMaxSim || n == kCrossEncoder ||
-                       n == kLogLength || n == kFreshness || n == kPopularity ||
-                       n == kRecallScore || (n.rfind(kMetaPrefix, 0) == 0 && n.size() > 5);
+    const bool known = n == kBm25 || n == kBm25Title || n == kBm25Body || n == kDense ||
+                       n == kMaxSim || n == kCrossEncoder || n == kLogLength || n == kFreshness ||
+                       n == kPopularity || n == kRecallScore || n == kPrf ||
+                       (n.rfind(kMetaPrefix, 0) == 0 && n.size() > 5);
     if (!known) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "unknown feature '" + n +
-                      "': use bm25, dense, maxsim, cross_encoder, log_length, freshness, "
-                      "popularity, recall_score or meta:<field>");
+      throw Error(ErrorCode::kInvalidArgument, "unknown feature '" + n +
+                                                   "': use bm25, bm25_title, bm25_body, dense, "
+                                                   "maxsim, cross_encoder, log_length, freshness, "
+                                                   "popularity, recall_score, prf or meta:<field>");
     }
     if (!seen.insert(n).second) {
       throw Error(ErrorCode::kInvalidArgument, "feature '" + n + "' is listed twice");

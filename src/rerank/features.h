@@ -16,6 +16,8 @@ namespace osprey {
 // features are named "meta:<field>" (a numeric metadata value, or a boolean as 0/1).
 namespace feature_names {
 inline constexpr const char* kBm25 = "bm25";
+inline constexpr const char* kBm25Title = "bm25_title";
+inline constexpr const char* kBm25Body = "bm25_body";
 inline constexpr const char* kDense = "dense";
 inline constexpr const char* kMaxSim = "maxsim";
 inline constexpr const char* kCrossEncoder = "cross_encoder";
@@ -23,6 +25,7 @@ inline constexpr const char* kLogLength = "log_length";
 inline constexpr const char* kFreshness = "freshness";
 inline constexpr const char* kPopularity = "popularity";
 inline constexpr const char* kRecallScore = "recall_score";
+inline constexpr const char* kPrf = "prf";
 inline constexpr const char* kMetaPrefix = "meta:";
 }  // namespace feature_names
 

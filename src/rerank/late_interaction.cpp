@@ -87,6 +87,21 @@ TokenMatrix quantize_tokens(const float* data, size_t count, size_t dim, bool no
   return m;
 }
 
+void weight_tokens(TokenMatrix& query, const std::vector<float>& weights, const std::string& what) {
+  if (weights.size() != query.count) {
+    throw Error(ErrorCode::kInvalidArgument, what + " has " + std::to_string(weights.size()) +
+                                                 " weights for " + std::to_string(query.count) +
+                                                 " tokens");
+  }
+  for (size_t i = 0; i < weights.size(); ++i) {
+    if (!std::isfinite(weights[i]) || weights[i] < 0) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  what + "[" + std::to_string(i) + "] must be a finite number >= 0");
+    }
+  }
+  for (size_t i = 0; i < weights.size(); ++i) query.scales[i] *= weights[i];
+}
+
 namespace {
 
 void check_dims(const TokenMatrix& q, const TokenMatrix& d) {
@@ -98,57 +113,85 @@ void check_dims(const TokenMatrix& q, const TokenMatrix& d) {
 }
 
 #if defined(__wasm_simd128__)
-// Query codes widened to int16 once; each document token is widened once and then dotted with
-// four query tokens at a time, so every document load serves four dot products.
+// Lanes t of the result: the horizontal sum of a_t (a 4x4 transpose-and-add in five shuffles).
+inline v128_t sum_lanes(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
+  const v128_t s01 = wasm_i32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5),
+                                    wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
+  const v128_t s23 = wasm_i32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5),
+                                    wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
+  return wasm_i32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5),
+                        wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
+}
+
+// Codes are widened to int16 once (query padded to a multiple of 4 zero tokens). Query tokens go
+// in blocks of 4 and document tokens in pairs: each k-step loads 4 query and 2 document vectors
+// for 8 dot products. The 4 sums of a document token are reduced together and kept as one f32x4
+// of running maxima. Same arithmetic per (query, document) token pair as maxsim_scalar.
 float maxsim_kernel(const TokenMatrix& q, const TokenMatrix& d) {
   const size_t stride = q.stride;
+  const size_t q_blocks = (q.count + 3) / 4;
   thread_local std::vector<int16_t> q16, d16;
-  q16.resize(q.count * stride);
+  thread_local std::vector<float> q_scales, best;
+  q16.assign(q_blocks * 4 * stride, 0);
   for (size_t i = 0; i < q.codes.size(); ++i) q16[i] = q.codes[i];
-  d16.resize(stride);
-  thread_local std::vector<float> best;
-  best.assign(q.count, -std::numeric_limits<float>::infinity());
-  for (size_t j = 0; j < d.count; ++j) {
-    const int8_t* dj = d.token(j);
-    for (size_t k = 0; k < stride; k += 16) {
-      v128_t v = wasm_v128_load(dj + k);
-      wasm_v128_store(d16.data() + k, wasm_i16x8_extend_low_i8x16(v));
-      wasm_v128_store(d16.data() + k + 8, wasm_i16x8_extend_high_i8x16(v));
+  q_scales.assign(q_blocks * 4, 0.0f);
+  std::copy(q.scales.begin(), q.scales.end(), q_scales.begin());
+  d16.resize(d.count * stride);
+  for (size_t i = 0; i < d.codes.size(); i += 16) {
+    const v128_t v = wasm_v128_load(d.codes.data() + i);
+    wasm_v128_store(d16.data() + i, wasm_i16x8_extend_low_i8x16(v));
+    wasm_v128_store(d16.data() + i + 8, wasm_i16x8_extend_high_i8x16(v));
+  }
+  best.resize(q_blocks * 4);
+  for (size_t b = 0; b < q_blocks; ++b) {
+    const int16_t* q0 = q16.data() + b * 4 * stride;
+    const int16_t* q1 = q0 + stride;
+    const int16_t* q2 = q1 + stride;
+    const int16_t* q3 = q2 + stride;
+    const v128_t qs = wasm_v128_load(q_scales.data() + b * 4);
+    v128_t top = wasm_f32x4_splat(-std::numeric_limits<float>::infinity());
+    auto keep = [&](v128_t sums, float ds) {
+      const v128_t scale = wasm_f32x4_mul(qs, wasm_f32x4_splat(ds));
+      top = wasm_f32x4_pmax(top, wasm_f32x4_mul(wasm_f32x4_convert_i32x4(sums), scale));
+    };
+    size_t j = 0;
+    for (; j + 2 <= d.count; j += 2) {
+      const int16_t* e0 = d16.data() + j * stride;
+      const int16_t* e1 = e0 + stride;
+      v128_t a00 = wasm_i32x4_splat(0), a10 = a00, a20 = a00, a30 = a00;
+      v128_t a01 = a00, a11 = a00, a21 = a00, a31 = a00;
+      for (size_t k = 0; k < stride; k += 8) {
+        const v128_t d0 = wasm_v128_load(e0 + k), d1 = wasm_v128_load(e1 + k);
+        const v128_t v0 = wasm_v128_load(q0 + k), v1 = wasm_v128_load(q1 + k);
+        const v128_t v2 = wasm_v128_load(q2 + k), v3 = wasm_v128_load(q3 + k);
+        a00 = wasm_i32x4_add(a00, wasm_i32x4_dot_i16x8(d0, v0));
+        a10 = wasm_i32x4_add(a10, wasm_i32x4_dot_i16x8(d0, v1));
+        a20 = wasm_i32x4_add(a20, wasm_i32x4_dot_i16x8(d0, v2));
+        a30 = wasm_i32x4_add(a30, wasm_i32x4_dot_i16x8(d0, v3));
+        a01 = wasm_i32x4_add(a01, wasm_i32x4_dot_i16x8(d1, v0));
+        a11 = wasm_i32x4_add(a11, wasm_i32x4_dot_i16x8(d1, v1));
+        a21 = wasm_i32x4_add(a21, wasm_i32x4_dot_i16x8(d1, v2));
+        a31 = wasm_i32x4_add(a31, wasm_i32x4_dot_i16x8(d1, v3));
+      }
+      keep(sum_lanes(a00, a10, a20, a30), d.scales[j]);
+      keep(sum_lanes(a01, a11, a21, a31), d.scales[j + 1]);
     }
-    const float ds = d.scales[j];
-    size_t i = 0;
-    for (; i + 4 <= q.count; i += 4) {
-      const int16_t* q0 = q16.data() + i * stride;
+    if (j < d.count) {
+      const int16_t* e0 = d16.data() + j * stride;
       v128_t a0 = wasm_i32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
       for (size_t k = 0; k < stride; k += 8) {
-        v128_t dv = wasm_v128_load(d16.data() + k);
-        a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + k)));
-        a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + stride + k)));
-        a2 = wasm_i32x4_add(a2, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + 2 * stride + k)));
-        a3 = wasm_i32x4_add(a3, wasm_i32x4_dot_i16x8(dv, wasm_v128_load(q0 + 3 * stride + k)));
+        const v128_t d0 = wasm_v128_load(e0 + k);
+        a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(d0, wasm_v128_load(q0 + k)));
+        a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(d0, wasm_v128_load(q1 + k)));
+        a2 = wasm_i32x4_add(a2, wasm_i32x4_dot_i16x8(d0, wasm_v128_load(q2 + k)));
+        a3 = wasm_i32x4_add(a3, wasm_i32x4_dot_i16x8(d0, wasm_v128_load(q3 + k)));
       }
-      v128_t acc[4] = {a0, a1, a2, a3};
-      for (int t = 0; t < 4; ++t) {
-        int32_t dotv = wasm_i32x4_extract_lane(acc[t], 0) + wasm_i32x4_extract_lane(acc[t], 1) +
-                       wasm_i32x4_extract_lane(acc[t], 2) + wasm_i32x4_extract_lane(acc[t], 3);
-        float s = float(dotv) * (q.scales[i + t] * ds);
-        best[i + t] = std::max(best[i + t], s);
-      }
+      keep(sum_lanes(a0, a1, a2, a3), d.scales[j]);
     }
-    for (; i < q.count; ++i) {
-      const int16_t* qi = q16.data() + i * stride;
-      v128_t a = wasm_i32x4_splat(0);
-      for (size_t k = 0; k < stride; k += 8) {
-        a = wasm_i32x4_add(
-            a, wasm_i32x4_dot_i16x8(wasm_v128_load(d16.data() + k), wasm_v128_load(qi + k)));
-      }
-      int32_t dotv = wasm_i32x4_extract_lane(a, 0) + wasm_i32x4_extract_lane(a, 1) +
-                     wasm_i32x4_extract_lane(a, 2) + wasm_i32x4_extract_lane(a, 3);
-      best[i] = std::max(best[i], float(dotv) * (q.scales[i] * ds));
-    }
+    wasm_v128_store(best.data() + b * 4, top);
   }
   float sum = 0;
-  for (float b : best) sum += b;
+  for (size_t i = 0; i < q.count; ++i) sum += best[i];
   return sum;
 }
 #else

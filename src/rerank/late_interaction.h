@@ -40,6 +40,11 @@ struct LateInteractionLimits {
 TokenMatrix quantize_tokens(const float* data, size_t count, size_t dim, bool normalize,
                             const std::string& what);
 
+// Weights a query's tokens (e.g. by IDF): MaxSim then sums weight x best cosine per token. Folded
+// into the token scales, so the kernels are unchanged. One finite weight >= 0 per token
+// (INVALID_ARGUMENT otherwise).
+void weight_tokens(TokenMatrix& query, const std::vector<float>& weights, const std::string& what);
+
 // MaxSim of a query (quantised the same way) against a document; 0 for an empty side. Dimensions
 // must agree (DIMENSION_MISMATCH).
 float maxsim(const TokenMatrix& query, const TokenMatrix& doc);

@@ -5,7 +5,9 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "rerank/field_bm25.h"
 #include "rerank/mmr.h"
+#include "rerank/pseudo_relevance.h"
 #include "rerank/rerank_state.h"
 
 namespace osprey {
@@ -179,6 +181,15 @@ FeatureMatrix Reranker::compute_features(const FeatureSet& features, const Reran
     }
   }
 
+  auto per_field = [&](const char* name, Field field) {
+    return features.index_of(name) ? field_bm25(c_, query.text, field, candidates)
+                                   : std::vector<float>();
+  };
+  const std::vector<float> bm25_title = per_field(fn::kBm25Title, kTitle);
+  const std::vector<float> bm25_body = per_field(fn::kBm25Body, kBody);
+  const std::vector<float> prf =
+      features.index_of(fn::kPrf) ? prf_scores(c_, candidates) : std::vector<float>();
+
   const double now = now_ms_or(options.now_ms);
   for (size_t i = 0; i < n; ++i) {
     if (deadline && (i % 16) == 0 && Clock::now() > *deadline) {
@@ -204,6 +215,12 @@ FeatureMatrix Reranker::compute_features(const FeatureSet& features, const Reran
         v = float(state.feedback.popularity(doc.id, options.popularity_prior));
       else if (name == fn::kRecallScore)
         v = candidates[i].score;
+      else if (name == fn::kPrf)
+        v = prf[i];
+      else if (name == fn::kBm25Title)
+        v = bm25_title[i];
+      else if (name == fn::kBm25Body)
+        v = bm25_body[i];
       else if (name.rfind(fn::kMetaPrefix, 0) == 0)
         v = metadata_number(doc.metadata, name.substr(5));
       // cross_encoder: filled in by the cross-encoder stage.

@@ -27,6 +27,7 @@ struct RerankQuery {
 
 // Feature definitions:
 //   bm25          BM25 of the query text (0 when no term matches)
+//   bm25_title    the same over the title field alone (field_bm25.h); bm25_body: the body alone
 //   dense         similarity of the query vector and the document vector (the dense index metric)
 //   maxsim        late-interaction MaxSim of query and document token vectors (cosines summed)
 //   cross_encoder externally computed score (the cross-encoder stage); missing before it
@@ -34,6 +35,7 @@ struct RerankQuery {
 //   freshness     2^(-age / half_life) from the metadata date field (ISO 8601 text or ms since
 //   1970) popularity    smoothed click-through rate from recorded feedback (see feedback.h)
 //   recall_score  the first stage's score (RRF in hybrid mode)
+//   prf           BM25 of an expansion query made from the top recall hits (pseudo_relevance.h)
 //   meta:<field>  a numeric (or boolean) metadata value
 struct FeatureOptions {
   std::string date_field = "date";

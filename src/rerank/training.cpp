@@ -337,7 +337,8 @@ Ranker train_ranker(const FeatureSet& features, const std::vector<TrainingQuery>
         for (size_t f = 0; f < cols; ++f) s += w[f] * data.z[r * cols + f];
         scores[r] = s;
       }
-      double l = dataset_loss(data, scores, options.loss, false, &g, nullptr);
+      double l = dataset_loss(data, scores, options.loss, options.lambda_weighting.value_or(false),
+                              &g, nullptr);
       double reg = 0;
       for (double x : w) reg += x * x;
       report.loss_history.push_back(l + options.l2 * reg);
@@ -357,7 +358,7 @@ Ranker train_ranker(const FeatureSet& features, const std::vector<TrainingQuery>
     report.loss_history.push_back(
         dataset_loss(data, scores, options.loss, false, nullptr, nullptr));
     for (uint32_t t = 0; t < options.trees; ++t) {
-      dataset_loss(data, scores, options.loss, options.lambda_weighting, &g, &h);
+      dataset_loss(data, scores, options.loss, options.lambda_weighting.value_or(true), &g, &h);
       double hsum = 0;
       for (double x : h) hsum += x;
       TreeBuilder builder{data, g, h, options, {}, std::max(1e-12, hsum / double(data.rows))};

@@ -5,6 +5,7 @@
 // in LambdaMART (Burges, MSR-TR-2010-82).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,14 +27,16 @@ struct TrainingQuery {
 struct TrainOptions {
   RankerKind kind = RankerKind::kLinear;
   RankLoss loss = RankLoss::kPairwise;
-  uint32_t epochs = 300;         // linear: full-batch Adam steps
-  double learning_rate = 0.05;   // linear: Adam step size
-  double l2 = 1e-3;              // linear: weight decay on standardised weights
-  uint32_t trees = 100;          // trees: boosting rounds
-  uint32_t max_depth = 3;        // trees: depth limit (8 leaves)
-  uint32_t min_leaf = 10;        // trees: fewest candidates in a leaf
-  double shrinkage = 0.1;        // trees: learning rate per tree
-  bool lambda_weighting = true;  // trees, pairwise: weight pairs by |delta nDCG| (LambdaMART)
+  uint32_t epochs = 300;        // linear: full-batch Adam steps
+  double learning_rate = 0.05;  // linear: Adam step size
+  double l2 = 1e-3;             // linear: weight decay on standardised weights
+  uint32_t trees = 100;         // trees: boosting rounds
+  uint32_t max_depth = 3;       // trees: depth limit (8 leaves)
+  uint32_t min_leaf = 10;       // trees: fewest candidates in a leaf
+  double shrinkage = 0.1;       // trees: learning rate per tree
+  // Pairwise: weight each pair's gradient by the |delta nDCG| of swapping it (LambdaRank /
+  // LambdaMART). Unset: on for trees, off for the linear model.
+  std::optional<bool> lambda_weighting;
   ScoreNormalization query_normalization = ScoreNormalization::kNone;  // see Ranker
 
   void validate() const;  // INVALID_ARGUMENT for out-of-range values

@@ -259,7 +259,12 @@ class ReplaceNormalizer : public Normalizer {
 class PrecompiledNormalizer : public Normalizer {
  public:
   explicit PrecompiledNormalizer(const Json& j)
-      : map_(base64_decode(string_field(j, "precompiled_charsmap", "Precompiled"))) {}
+      : map_(base64_decode(string_field(j, "precompiled_charsmap", "Precompiled"))) {
+    for (char32_t c = 0; c < 0x80; ++c) {
+      const std::string one(1, char(c));
+      ascii_[c].mapped = map_.transform(one, ascii_[c].replacement);
+    }
+  }
 
   // Per grapheme cluster: a cluster shorter than 6 UTF-8 bytes is looked up whole; otherwise (or
   // when it has no entry) each character is looked up alone. Same rules as SentencePiece and HF,
@@ -273,6 +278,20 @@ class PrecompiledNormalizer : public Normalizer {
     bool modified = false;
     size_t n = text.size();
     for (size_t g = 0; g < n;) {
+      // Fast path: an ASCII character followed by an ASCII character (or the end) is a grapheme
+      // of its own, except CR LF (GB3); its lookup is cached.
+      const char32_t c = text.chars[g];
+      if (c < 0x80 &&
+          (g + 1 == n || (text.chars[g + 1] < 0x80 && !(c == '\r' && text.chars[g + 1] == '\n')))) {
+        if (ascii_[c].mapped) {
+          modified = true;
+          replace(1, ascii_[c].replacement);
+        } else {
+          changes.emplace_back(c, 0);
+        }
+        ++g;
+        continue;
+      }
       size_t ge = unicode::grapheme_end(text.chars.data(), n, g);
       utf8.clear();
       for (size_t i = g; i < ge; ++i) append_utf8(utf8, text.chars[i]);
@@ -310,6 +329,10 @@ class PrecompiledNormalizer : public Normalizer {
     }
   }
   static std::vector<std::pair<char32_t, int>>& thread_changes();
+  struct AsciiEntry {
+    bool mapped = false;
+    std::string_view replacement;  // into map_
+  };
   static char32_t decode_lenient(std::string_view s, size_t& pos) {
     unsigned char c = static_cast<unsigned char>(s[pos]);
     int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -323,6 +346,7 @@ class PrecompiledNormalizer : public Normalizer {
     return cp;
   }
   PrecompiledCharsmap map_;
+  AsciiEntry ascii_[0x80];
 };
 
 std::vector<std::pair<char32_t, int>>& PrecompiledNormalizer::thread_changes() {

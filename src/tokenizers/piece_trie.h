@@ -10,7 +10,10 @@
 
 namespace osprey::tokenizers {
 
-// Children live in sorted edge lists (binary search per byte).
+// Children live in per-node runs of parallel arrays (bytes, children): a node with few children is
+// found by a short linear scan over its bytes; a node with many (the root, common prefixes) gets a
+// dense 256-entry table, so no lookup ever binary-searches (the lattice walk is the tokenizer's
+// hot loop).
 class PieceTrie {
  public:
   PieceTrie() : nodes_(1) {}
@@ -32,11 +35,26 @@ class PieceTrie {
       return a.parent != b.parent ? a.parent < b.parent : a.byte < b.byte;
     });
     for (auto& n : nodes_) n.first_edge = n.edge_count = 0;
+    edge_bytes_.resize(edges_.size());
+    edge_children_.resize(edges_.size());
     for (uint32_t i = 0; i < edges_.size(); ++i) {
       Node& p = nodes_[edges_[i].parent];
       if (p.edge_count == 0) p.first_edge = i;
       ++p.edge_count;
+      edge_bytes_[i] = edges_[i].byte;
+      edge_children_[i] = edges_[i].child;
     }
+    dense_.clear();
+    for (Node& n : nodes_) {
+      if (n.edge_count < kDenseFrom) continue;
+      uint32_t table = uint32_t(dense_.size());
+      dense_.resize(dense_.size() + 256, 0);
+      for (uint32_t e = n.first_edge; e < n.first_edge + n.edge_count; ++e) {
+        dense_[table + edge_bytes_[e]] = edge_children_[e];
+      }
+      n.first_edge = table;  // now the offset of its table in dense_
+    }
+    edges_ = {};
     building_ = {};
   }
   // Calls f(length, id) for every vocabulary piece that is a prefix of s, shortest first.
@@ -51,6 +69,7 @@ class PieceTrie {
   }
 
  private:
+  static constexpr uint32_t kDenseFrom = 12;  // children from which a node gets a dense table
   struct Node {
     int32_t id = -1;
     uint32_t first_edge = 0, edge_count = 0;
@@ -62,18 +81,19 @@ class PieceTrie {
   };
   uint32_t find_child(uint32_t node, unsigned char c) const {
     const Node& n = nodes_[node];
-    uint32_t lo = n.first_edge, hi = n.first_edge + n.edge_count;
-    while (lo < hi) {
-      uint32_t mid = (lo + hi) / 2;
-      if (edges_[mid].byte < c)
-        lo = mid + 1;
-      else
-        hi = mid;
+    if (n.edge_count >= kDenseFrom) return dense_[n.first_edge + c];
+    const unsigned char* bytes = edge_bytes_.data() + n.first_edge;
+    for (uint32_t i = 0; i < n.edge_count; ++i) {
+      if (bytes[i] == c) return edge_children_[n.first_edge + i];
     }
-    return lo < n.first_edge + n.edge_count && edges_[lo].byte == c ? edges_[lo].child : 0;
+    return 0;
   }
   std::vector<Node> nodes_;
-  std::vector<Edge> edges_;
+  std::vector<unsigned char> edge_bytes_;
+  std::vector<uint32_t> edge_children_;
+  std::vector<uint32_t>
+      dense_;                // 256 children per dense node; 0 = none (the root is nobody's child)
+  std::vector<Edge> edges_;  // until finish()
   std::unordered_map<uint64_t, uint32_t> building_;  // (node, byte) -> child, until finish()
 };
 

@@ -80,24 +80,66 @@ test('errors in the browser are OspreyErrors with codes, and the collection stay
   await page.close();
 });
 
-test('the demo indexes its corpus, answers queries with highlights, and reopens from IndexedDB', async () => {
+// The demo's hits as the page shows them: documents, each with its passages (offsets, section,
+// marked words, per-stage chart).
+async function demoHits(page) {
+  return page.$$eval('li.hit', (items) => items.map((li) => ({
+    title: li.querySelector('h3').textContent,
+    passages: [...li.querySelectorAll('.passage')].map((p) => ({
+      doc: p.dataset.doc, start: Number(p.dataset.start), end: Number(p.dataset.end),
+      section: p.querySelector('.section').textContent,
+      marks: [...p.querySelectorAll('mark')].map((m) => m.textContent),
+      chart: p.querySelector('.chart').textContent,
+    })),
+  })));
+}
+
+test('the demo ingests its docs, answers with documents and their best passages, and reopens from IndexedDB', async () => {
   const page = await browser.newPage('/web/demo/');
-  await page.waitForFunction(() => window.ospreyDemoReady === true, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.ospreyDemoReady === true, null, { timeout: 60000 });
+  const corpus = await page.evaluate(async () => (await fetch('./corpus.json')).json());
+  assert.ok(corpus.length >= 5 && corpus.every((d) => d.format === 'markdown'));
+  const indexed = await page.textContent('#status');
+  const n = corpus.length;
+  assert.match(indexed, new RegExp(`^Indexed ${n} documents in \\d+ passages \\(hybrid: BM25 \\+ osprey-static-en\\) ` +
+    `in \\d+ ms: ${n} new or changed, 0 removed, \\d+ passages embedded; saved to IndexedDB\\.`));
+
   await page.fill('#query', 'hybrid search');
   await page.waitForSelector('li.hit mark');
-  const first = await page.$$eval('li.hit', (items) => items.map((li) => li.querySelector('h3').textContent));
-  assert.ok(first.length > 0);
-  assert.match(await page.textContent('#status'), /results? in/);
+  assert.match(await page.textContent('#status'), /^\d+ documents? in \d+\.\d ms \(hybrid/);
+  const first = await demoHits(page);
+  assert.ok(first.length > 1);
+  const ids = first.map((h) => h.title.replace(/^\d+\. /, ''));
+  assert.equal(new Set(ids).size, ids.length, 'one entry per document');
+  for (const [i, hit] of first.entries()) {
+    assert.ok(hit.passages.length >= 1 && hit.passages.length <= 2);
+    for (const p of hit.passages) {
+      // Offsets point back into the document's Markdown source: the marked words are in that
+      // span, and the section's last heading comes before it.
+      const source = corpus.find((d) => d.id === p.doc).text;
+      assert.equal(p.doc, ids[i]);
+      const span = source.slice(p.start, p.end).toLowerCase();
+      for (const mark of p.marks) assert.ok(span.includes(mark.toLowerCase()), `${mark} in ${p.doc} ${p.start}-${p.end}`);
+      if (p.section !== '(top)') assert.ok(source.slice(0, p.end).includes(p.section.split(' > ').pop()), p.section);
+      assert.match(p.chart, /BM25 (#\d+ \(\d+\.\d\d\)|—)dense (#\d+ \(-?\d+\.\d\d\)|—)/);
+    }
+  }
+  assert.ok(first.some((h) => h.passages.some((p) => p.marks.length > 0)));
+  // Hybrid: some passage was found by the dense stage.
+  assert.ok(first.some((h) => h.passages.some((p) => /dense #\d+/.test(p.chart))));
+  // The context a language model would get: cited passages within the budget.
+  assert.equal(await page.isHidden('#context'), false);
+  assert.match(await page.textContent('#context-summary'), /: \d+ of 400 tokens, \d+ cited passages/);
+  assert.match(await page.textContent('#prompt'), /^\[1\] \S+\.md — /);
+
+  // Reopening: the stored collection is up to date, so nothing is embedded again.
   await page.reload();
   await page.waitForFunction(() => window.ospreyDemoReady === true);
-  assert.match(await page.textContent('#status'), /\d+ passages (from IndexedDB|indexed) \(hybrid: BM25 \+ osprey-static-en\)/);
+  assert.match(await page.textContent('#status'), new RegExp(`^Opened ${n} documents in \\d+ passages from IndexedDB ` +
+    '\\(hybrid: BM25 \\+ osprey-static-en\\); nothing changed, nothing embedded\\.'));
   await page.fill('#query', 'hybrid search');
   await page.waitForSelector('li.hit mark');
-  const second = await page.$$eval('li.hit', (items) => items.map((li) => li.querySelector('h3').textContent));
-  assert.deepEqual(second, first);
-  // Hybrid: the score breakdown names both stages, and some hit was found by the dense stage.
-  const meta = await page.$$eval('li.hit .meta', (items) => items.map((m) => m.textContent));
-  assert.ok(meta.some((m) => /dense #\d+/.test(m)), meta.join(' | '));
+  assert.deepEqual(await demoHits(page), first);
   await page.close();
   assert.deepEqual(browser.errors, []);
 });

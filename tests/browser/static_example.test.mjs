@@ -1,6 +1,7 @@
 // The static page example (web/examples/static/): files given through the file input and by drag and
-// drop are indexed, searched (hybrid: BM25 + the embedded model osprey-static-en, in a worker) with
-// highlighted snippets and a score breakdown, and still there after a reload (IndexedDB).
+// drop are ingested (cut into passages by the core), searched by document (hybrid: BM25 + the
+// embedded model osprey-static-en, in a worker) with each document's best passage highlighted and
+// its score breakdown, and still there after a reload (IndexedDB).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser } from './harness.mjs';
@@ -31,7 +32,7 @@ test('index dropped and chosen files, search with highlights and scores, reload 
   assert.match(await page.textContent('#status'), /No files yet/);
 
   await page.setInputFiles('#files', FILES);
-  await page.waitForFunction(() => /3 documents, saved in IndexedDB, indexed in a worker, hybrid search \(BM25 \+ osprey-static-en\)\./
+  await page.waitForFunction(() => /3 documents \(3 passages\), saved in IndexedDB, indexed in a worker, hybrid search \(BM25 \+ osprey-static-en\)\./
     .test(document.querySelector('#status').textContent), null, { timeout: 30000 });
   assert.match(await page.textContent('#status'), /Skipped photo\.png/);
 
@@ -63,10 +64,17 @@ test('index dropped and chosen files, search with highlights and scores, reload 
 
   await page.reload();
   await page.waitForFunction(() => window.staticExampleReady === true);
-  assert.match(await page.textContent('#status'), /^4 documents, saved in IndexedDB/);
+  assert.match(await page.textContent('#status'), /^4 documents \(4 passages\), saved in IndexedDB/);
   await page.fill('#query', 'thermals');
   await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 4);
   assert.deepEqual(await results(page), first);
+
+  // The same file name again replaces that document (its passages re-indexed), adding none.
+  await page.setInputFiles('#files', [{ name: 'gliders.txt', mimeType: 'text/plain', buffer: Buffer.from('Gliders soar on ridge lift.') }]);
+  await page.fill('#query', 'ridge');
+  await page.waitForFunction(() => document.querySelector('li.hit h3')?.textContent === 'gliders.txt' &&
+    /^4 documents \(4 passages\)/.test(document.querySelector('#status').textContent));
+  assert.deepEqual((await results(page))[0].marks, ['ridge']);
 
   await page.click('#clear');
   await page.waitForFunction(() => /^0 documents/.test(document.querySelector('#status').textContent));

@@ -166,14 +166,18 @@ test('document ingestion (addDocuments, searchDocuments, context) gives the same
       const ctx = await c.context('thermal lift', { tokenBudget: 200 });
       const stats = await c.ingestStats();
       const passages = await c.documentPassages('short');
+      const ids = await c.documentIds();
       await c.deleteDocuments(['short']);
       const after = await c.searchDocuments('gliders', { k: 5 });
+      const idsAfter = await c.documentIds();
       c.close();
-      return { added, found, ctx, stats, passages, after };
+      return { added, found, ctx, stats, passages, ids, after, idsAfter };
     };
     return { worker: await run(true), main: await run(false) };
   });
   assert.ok(outcome.main.found.length > 0);
+  assert.deepEqual(outcome.main.ids, ['long', 'short']);
+  assert.deepEqual(outcome.main.idsAfter, ['long']);
   assert.deepEqual(outcome.worker, outcome.main);
 });
 
@@ -193,14 +197,25 @@ test('the embedded model runs in the worker: download progress reaches the page,
     const inWorker = await w.search('boiling point of water', { mode: 'dense' });
     const hybridWorker = await w.search('warm air', {});
     const info = w.info();
+    // The model stays in the worker; the page's handle on it embeds there, also from a callback.
+    const embedderWorker = { id: w.embedder.id, dimension: w.embedder.dimension,
+      query: Array.from(await w.embedder.embedQuery('boiling point')),
+      docs: (await w.embedder.embedDocuments(['warm air', 'stock markets'])).map((v) => Array.from(v)) };
+    const trainedWorker = await w.train({ features: ['bm25', 'dense'], judgements: [{ query: 'hot air', relevance: { glide: 1 } }],
+      embed: async (text) => ({ vector: await w.embedder.embedQuery(text) }) });
     w.close();
     const ort = await import(ortUrl);
     const m = await Osprey.open('model-main', { storage: 'memory', model: 'osprey-static-en', modelOptions: { ort } });
     await m.add(docs);
     const onMain = await m.search('boiling point of water', { mode: 'dense' });
     const hybridMain = await m.search('warm air', {});
+    const embedderMain = { id: m.embedder.id, dimension: m.embedder.dimension,
+      query: Array.from(await m.embedder.embedQuery('boiling point')),
+      docs: (await m.embedder.embedDocuments(['warm air', 'stock markets'])).map((v) => Array.from(v)) };
+    const trainedMain = await m.train({ features: ['bm25', 'dense'], judgements: [{ query: 'hot air', relevance: { glide: 1 } }],
+      embed: async (text) => ({ vector: await m.embedder.embedQuery(text) }) });
     m.close();
-    return { progress, inWorker, onMain, hybridWorker, hybridMain, info };
+    return { progress, inWorker, onMain, hybridWorker, hybridMain, info, embedderWorker, embedderMain, trainedWorker, trainedMain };
   });
   assert.equal(outcome.info.worker, true);
   assert.equal(outcome.info.dimension, 100);
@@ -212,4 +227,133 @@ test('the embedded model runs in the worker: download progress reaches the page,
   assert.deepEqual(outcome.inWorker, outcome.onMain);
   assert.deepEqual(outcome.hybridWorker, outcome.hybridMain);
   assert.ok(outcome.hybridWorker[0].denseScore !== undefined && outcome.hybridWorker[0].sparseScore !== undefined);
+  assert.deepEqual(outcome.embedderWorker, outcome.embedderMain);
+  assert.equal(outcome.embedderWorker.id, 'osprey-static-en');
+  assert.equal(outcome.embedderWorker.query.length, 100);
+  assert.equal(outcome.embedderWorker.docs.length, 2);
+  assert.deepEqual(outcome.trainedWorker, outcome.trainedMain);
+  assert.deepEqual(outcome.trainedWorker.features, ['bm25', 'dense']);
+});
+
+test('feedback, training, token vectors and the rerank cascade give the same results in the worker', async () => {
+  const outcome = await page.evaluate(async () => {
+    const { Osprey } = window.osprey;
+    const docs = [
+      { id: 'wing', title: 'Wing lift', body: 'The lift of a swept wing in a slipstream.' },
+      { id: 'wing2', title: 'Wing lift again', body: 'Lift of a wing, lift of a wing, and more lift.' },
+      { id: 'heat', title: 'Heat transfer', body: 'Heat transfer in boundary layers of a wing at high speed.' },
+      { id: 'layer', title: 'Boundary layers', body: 'Separation of the boundary layer on a wing.' },
+    ];
+    const tokens = { wing: [[1, 0, 0], [0.9, 0.1, 0]], wing2: [[1, 0.1, 0]], heat: [[0, 1, 0], [0, 0.9, 0.4]], layer: [[0, 0, 1]] };
+    const queryTokens = [[1, 0, 0], [0.8, 0.2, 0]];
+    // Arrays lose their extra properties on the way out of page.evaluate: keep them as fields.
+    const results = (hits) => ({ hits: [...hits], stages: hits.stages, degraded: hits.degraded,
+      degradedReason: hits.degradedReason, timed: typeof hits.elapsedMs === 'number' });
+    const code = (promise) => promise.then(() => 'no error', (e) => e.code);
+    const run = async (worker) => {
+      const c = await Osprey.open(`rerank-${worker}`, { storage: 'memory', worker });
+      await c.add(docs);
+      for (const [id, v] of Object.entries(tokens)) await c.setTokenVectors(id, v);
+      for (let i = 0; i < 3; i++) await c.feedback({ query: 'wing lift', docId: 'wing2', signal: 'click' });
+      await c.feedback({ query: 'wing lift', docId: 'wing', signal: 'skip' });
+      await c.feedback({ query: 'boundary wing', docId: 'layer', signal: 2 });
+      const trained = await c.train({ features: ['bm25', 'popularity', 'log_length'], model: 'linear', loss: 'pairwise' });
+      const ranker = await c.ranker();
+      const ranked = results(await c.search('wing lift', { k: 3, explain: true, rerank: [{ stage: 'ranker', k: 10 }] }));
+      const asked = [];
+      const cascade = results(await c.search('wing', {
+        k: 4, explain: true, tokenVectors: queryTokens,
+        rerank: [{ stage: 'ranker', k: 4, weights: { bm25: 1, maxsim: 2 } },
+          { stage: 'crossEncoder', k: 4, score: async (query, candidates) => {
+            asked.push({ query, ids: candidates.map((d) => d.id) });
+            return candidates.map((d) => (d.id === 'layer' ? 10 : d.body.length / 100));
+          } },
+          'mmr'],
+      }));
+      // A score callback that calls the collection back (in the worker: while the search waits).
+      const reentrant = results(await c.search('wing', { rerank: [{ stage: 'crossEncoder', k: 4,
+        score: (query, candidates) => Promise.all(candidates.map(async (d) => (await c.get(d.id)).title.length)) }] }));
+      const embedded = [];
+      const judged = await c.train({
+        features: ['bm25', 'maxsim'], model: 'trees', loss: 'listwise', trees: 5, minLeaf: 1,
+        judgements: [{ query: 'wing', relevance: { layer: 2, heat: 1 } }, { query: 'lift', relevance: { wing2: 1 } }],
+        embed: async (text) => { embedded.push(text); return { tokenVectors: queryTokens }; },
+      });
+      const trees = results(await c.search('wing', { k: 4, tokenVectors: queryTokens, rerank: 'ranker' }));
+      await c.clearRanker();
+      const cleared = await c.ranker();
+      const failure = new Error('the scorer is down');
+      let sameError;
+      try {
+        await c.search('wing', { rerank: [{ stage: 'crossEncoder', score: async () => { throw failure; } }] });
+      } catch (e) { sameError = e === failure; }
+      const codes = await Promise.all([
+        code(c.search('wing', { rerank: [{ stage: 'ranker' }] })), // no ranker any more
+        code(c.search('wing', { rerank: [{ stage: 'crossEncoder', score: async () => [1] }] })),
+        code(c.search('wing', { rerank: [{ stage: 'crossEncoder', score: 'not a function' }] })),
+        code(c.feedback({ query: '', docId: 'wing' })),
+        code(c.setTokenVectors('nope', [[1, 0, 0]])),
+        code(c.setTokenVectors('wing', [[1, 0]])),
+        code(c.train({ features: ['bm25'], model: 'forest' })),
+      ]);
+      const size = c.size;
+      c.close();
+      return { trained, ranker, ranked, asked, cascade, reentrant, embedded, judged, trees, cleared, sameError, codes, size };
+    };
+    return { main: await run(false), worker: await run(true) };
+  });
+  const { main, worker } = outcome;
+  assert.deepEqual(worker, main);
+  assert.ok(main.trained.finalLoss < main.trained.initialLoss);
+  assert.equal(main.trained.queriesUsed, 2);
+  assert.deepEqual(main.ranker.features, ['bm25', 'popularity', 'log_length']);
+  assert.equal(main.ranked.hits[0].id, 'wing2');
+  assert.deepEqual(main.ranked.stages, ['recall', 'ranker']);
+  assert.ok(main.ranked.hits[0].explain && main.ranked.timed);
+  assert.equal(main.cascade.hits[0].id, 'layer');
+  assert.deepEqual(main.cascade.stages, ['recall', 'ranker', 'cross_encoder', 'mmr']);
+  assert.deepEqual(main.asked.map((a) => [a.query, a.ids.length]), [['wing', 4]]);
+  assert.equal(main.reentrant.hits[0].id, 'wing2'); // the longest title
+  assert.deepEqual(main.embedded, ['wing', 'lift']);
+  assert.equal(main.judged.model, 'trees');
+  assert.deepEqual(main.trees.stages, ['recall', 'ranker']);
+  assert.equal(main.cleared, null);
+  assert.equal(main.sameError, true);
+  assert.deepEqual(main.codes, ['INVALID_ARGUMENT', 'INVALID_ARGUMENT', 'INVALID_ARGUMENT', 'INVALID_ARGUMENT',
+    'UNKNOWN_ID', 'DIMENSION_MISMATCH', 'INVALID_ARGUMENT']);
+  assert.equal(main.size, 4);
+});
+
+test("dirty and 'change' events match the main thread: a worker copy hears of a main-thread save", async () => {
+  const outcome = await page.evaluate(async () => {
+    const { Osprey } = window.osprey;
+    const dirtiness = async (c) => {
+      const states = [c.dirty]; // new: not saved yet
+      await c.save();
+      states.push(c.dirty);
+      await c.add([{ id: 'a', body: 'first' }]);
+      states.push(c.dirty);
+      await c.save();
+      states.push(c.dirty);
+      return states;
+    };
+    const main = await Osprey.open('dirty-main', {});
+    const w = await Osprey.open('dirty-worker', { worker: true });
+    const states = { main: await dirtiness(main), worker: await dirtiness(w) };
+    // Another copy (here: the page) saves the worker's collection; the worker copy reloads it.
+    const heard = new Promise((resolve) => w.addEventListener('change', (e) => resolve({
+      generation: e.generation, reloaded: e.reloaded, size: w.size })));
+    const other = await Osprey.open('dirty-worker', {});
+    await other.add([{ id: 'b', body: 'second' }]);
+    await other.save();
+    const event = await Promise.race([heard, new Promise((r) => setTimeout(() => r('no change event'), 5000))]);
+    const found = (await w.search('second')).map((h) => h.id);
+    main.close(); w.close(); other.close();
+    return { states, event, found };
+  }).catch((e) => ({ error: String(e) }));
+  assert.deepEqual(outcome.states, { main: [true, false, true, false], worker: [true, false, true, false] });
+  assert.equal(outcome.event.reloaded, true, JSON.stringify(outcome));
+  assert.equal(outcome.event.size, 2);
+  assert.ok(outcome.event.generation >= 2);
+  assert.deepEqual(outcome.found, ['b']);
 });

@@ -152,6 +152,47 @@ TEST_CASE("dense, hybrid and exact search with vectors") {
   }
 }
 
+TEST_CASE("hybrid convex fusion: normalised scores mixed with per-query weights") {
+  CollectionOptions options;
+  options.dense.dimension = 2;
+  Collection c(options);
+  // BM25 for "gust" prefers a (more occurrences, same length); the vector prefers b.
+  c.add({doc("a", "", "gust gust front", "", std::vector<float>{1, 0}),
+         doc("b", "", "gust warm front", "", std::vector<float>{0, 1}),
+         doc("c", "", "calm warm front", "", std::vector<float>{0.6f, 0.8f})});
+  SearchRequest q;
+  q.text = "gust";
+  q.vector = std::vector<float>{0, 1};
+  q.k = 3;
+  q.fusion = HybridFusion::kConvex;
+  auto ids = [&](const std::vector<SearchHit>& hits) {
+    std::vector<std::string> out;
+    for (const auto& h : hits) out.push_back(c.document(h.slot).id);
+    return out;
+  };
+  q.sparse_weight = 1;
+  q.dense_weight = 0;
+  CHECK(ids(c.search(q))[0] == "a");
+  q.sparse_weight = 0;
+  q.dense_weight = 1;
+  CHECK(ids(c.search(q))[0] == "b");
+  // Min-max per stage: sparse a 1, b 0 (c absent: 0); dense b 1, c 0.8, a 0. With weights 0.4 and
+  // 0.6: b 0.6, c 0.48, a 0.4.
+  q.sparse_weight = 0.4;
+  q.dense_weight = 0.6;
+  const auto hits = c.search(q);
+  REQUIRE(hits.size() == 3);
+  CHECK(ids(hits) == std::vector<std::string>{"b", "c", "a"});
+  CHECK(hits[0].score == doctest::Approx(0.6));
+  CHECK(hits[1].score == doctest::Approx(0.48));
+  CHECK(hits[2].score == doctest::Approx(0.4));
+  for (const auto& h : hits) CHECK((h.score >= 0 && h.score <= 1));
+  CHECK(hits[0].sparse_rank.has_value());
+  CHECK(hits[0].dense_rank == 1u);
+  q.sparse_weight = q.dense_weight = 0;
+  CHECK_OSPREY_ERROR(c.search(q), ErrorCode::kInvalidArgument);
+}
+
 TEST_CASE("vector validation: dimension, NaN, zero under cosine, missing") {
   CollectionOptions options;
   options.dense.dimension = 4;

@@ -232,6 +232,12 @@ TEST_CASE("ingest: document-level search aggregates passages and highlights") {
       CHECK(d.passages[i - 1].score >= d.passages[i].score);
     CHECK(d.score == doctest::Approx(d.passages[0].score));
   }
+  // Each passage carries its first-stage breakdown: BM25 alone in a collection without vectors.
+  const PassageHit& best = docs[0].passages[0];
+  REQUIRE(best.sparse_rank.has_value());
+  CHECK(*best.sparse_rank == 1);
+  CHECK(best.sparse_score.value_or(0) == doctest::Approx(best.score));
+  CHECK_FALSE(best.dense_rank.has_value());
   o.aggregation = DocumentAggregation::kSum;
   auto summed = search_documents(c, o);
   CHECK(summed[0].document_id == "lift");

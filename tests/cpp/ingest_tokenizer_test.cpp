@@ -14,12 +14,7 @@ using namespace osprey;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::read_file;
 
 std::shared_ptr<const tokenizers::Tokenizer> load(const std::string& family) {
   const std::string dir = test::shared_data("tokenizers/" + family + "/");

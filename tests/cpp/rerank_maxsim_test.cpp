@@ -50,6 +50,26 @@ TEST_CASE("rerank maxsim: hand-computed example and edge cases") {
   CHECK_OSPREY_ERROR(quantize_tokens(q, 5000, 2, true, "big"), ErrorCode::kLimitExceeded);
 }
 
+TEST_CASE("rerank maxsim: weighted query tokens sum weight x best cosine") {
+  // Same example as above with weights 2 and 0.5: 2 * 1 + 0.5 / sqrt2.
+  const float q[] = {1, 0, 0, 1};
+  const float d[] = {1, 0, 1, 1};
+  TokenMatrix qm = quantize_tokens(q, 2, 2, true, "query");
+  TokenMatrix dm = quantize_tokens(d, 2, 2, true, "doc");
+  weight_tokens(qm, {2.0f, 0.5f}, "weights");
+  CHECK(maxsim(qm, dm) == doctest::Approx(2 + 0.5 / std::sqrt(2.0)).epsilon(0.01));
+  CHECK(maxsim(qm, dm) == doctest::Approx(maxsim_scalar(qm, dm)).epsilon(1e-6));
+  weight_tokens(qm, {0.0f, 1.0f}, "weights");
+  CHECK(maxsim(qm, dm) == doctest::Approx(0.5 / std::sqrt(2.0)).epsilon(0.01));
+
+  TokenMatrix fresh = quantize_tokens(q, 2, 2, true, "query");
+  const std::vector<float> before = fresh.scales;
+  CHECK_OSPREY_ERROR(weight_tokens(fresh, {1.0f}, "weights"), ErrorCode::kInvalidArgument);
+  CHECK_OSPREY_ERROR(weight_tokens(fresh, {1.0f, -1.0f}, "weights"), ErrorCode::kInvalidArgument);
+  CHECK_OSPREY_ERROR(weight_tokens(fresh, {1.0f, NAN}, "weights"), ErrorCode::kInvalidArgument);
+  CHECK(fresh.scales == before);  // a refused weighting changes nothing
+}
+
 TEST_CASE("rerank maxsim: token vector store saves and reloads exactly") {
   std::mt19937 rng(3);
   TokenVectorStore store;

@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,15 @@ inline std::vector<float> random_vector(std::mt19937& rng, size_t dim) {
 
 inline std::string shared_data(const std::string& relative) {
   return std::string(OSPREY_SHARED_DATA) + "/" + relative;
+}
+
+// A whole file as bytes; fails the test when it cannot be read.
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace osprey::test

@@ -10,18 +10,11 @@
 
 namespace {
 
+using osprey::test::read_file;
 using osprey::test::shared_data;
 using osprey::tokenizers::EncodeOptions;
 using osprey::tokenizers::Encoding;
 using osprey::tokenizers::Tokenizer;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::unique_ptr<Tokenizer> load_family(const std::string& family) {
   std::string dir = shared_data("tokenizers/" + family + "/");

@@ -13,16 +13,9 @@
 namespace {
 
 using osprey::ErrorCode;
+using osprey::test::read_file;
 using osprey::test::shared_data;
 using namespace osprey::tokenizers;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string family_json(const std::string& family) {
   return read_file(shared_data("tokenizers/" + family + "/tokenizer.json"));

@@ -80,8 +80,16 @@ test('re-adding unchanged documents does no embedding; a changed paragraph re-em
   assert.equal(hits.length, 1);
   assert.equal(hits[0].metadata.docId, 'a');
   assert.equal(a2.slice(hits[0].metadata.start, hits[0].metadata.end), hits[0].body);
+  // Document hits say what each first stage made of their passages (hybrid: the query is embedded).
+  const [top] = await c.searchDocuments('flaps');
+  assert.equal(top.id, 'a');
+  assert.equal(top.passages[0].sparseRank, 1);
+  assert.ok(top.passages[0].sparseScore > 0);
+  assert.ok(top.passages[0].denseRank >= 1 && Number.isFinite(top.passages[0].denseScore));
 
+  assert.deepEqual(await c.documentIds(), ['a', 'b']);
   const removed = await c.deleteDocuments('b');
+  assert.deepEqual(await c.documentIds(), ['a']);
   assert.equal(removed.deletedDocuments, 1);
   assert.equal(c.size, (await c.documentPassages('a')).passages.length);
   assert.equal(await c.documentPassages('b'), null);

@@ -7,6 +7,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILTIN_ASSETS } from '../../web/src/models/builtin_assets.js';
+import { MANIFEST_URL, fileUrl, resolveModel } from '../../web/src/models/manifest.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -42,6 +44,11 @@ test('npm pack contains the package, its WebAssembly, the CLI and the default mo
       `${path} should not be published`);
   }
   assert.ok(!files.includes('models/generated/osprey-static-en/onnx/model.onnx'), 'only the int8 default model ships');
+  // The default model's files, named for bundlers in builtin_assets.js, all ship.
+  for (const url of Object.values(BUILTIN_ASSETS['osprey-static-en'])) {
+    const path = fileURLToPath(url).slice(ROOT.length).replace(/^\//, '');
+    assert.ok(files.includes(path), `${path} (builtin_assets.js) is not in the package`);
+  }
   assert.ok(pack.unpackedSize < 20e6, `package unpacks to ${pack.unpackedSize} bytes`);
 
   const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
@@ -50,6 +57,26 @@ test('npm pack contains the package, its WebAssembly, the CLI and the default mo
   assert.equal(manifest.scripts.prepack, 'bash scripts/build wasm'); // a published package has its .wasm and model
   assert.equal(manifest.exports['.'].types, './web/src/osprey.d.ts');
   assert.ok(files.includes(manifest.exports['.'].default.slice(2)));
+});
+
+test("the default model's files come from builtin_assets.js: exactly the files its manifest entry loads", async () => {
+  const manifest = JSON.parse(await readFile(MANIFEST_URL, 'utf8'));
+  const entry = manifest.models.find((m) => m.id === 'osprey-static-en');
+  const resolved = await resolveModel('osprey-static-en');
+  const needed = [entry.tokenizer.json, entry.tokenizer.config, entry.files[entry.variant]];
+  const assets = BUILTIN_ASSETS['osprey-static-en'];
+  assert.deepEqual(Object.keys(assets).sort(), [...needed].sort());
+  for (const file of needed) {
+    assert.equal(fileUrl(resolved, file), assets[file].href);
+    // The same file the manifest's relative path names (what an unbundled page loaded before).
+    assert.equal(assets[file].href, new URL(`${entry.source.path}/${file}`, MANIFEST_URL).href);
+    await readFile(assets[file]); // and it exists
+  }
+  // Files that do not ship keep the manifest-relative path; hub models their hub URL.
+  assert.equal(fileUrl(resolved, entry.files.fp32), new URL(`${entry.source.path}/${entry.files.fp32}`, MANIFEST_URL).href);
+  const hub = await resolveModel('all-MiniLM-L6-v2');
+  assert.equal(hub.assets, undefined);
+  assert.equal(fileUrl(hub, 'onnx/model_quantized.onnx'), 'https://huggingface.co/Xenova/all-MiniLM-L6-v2/resolve/main/onnx/model_quantized.onnx');
 });
 
 test('the package resolves by its name through the exports map', async () => {
@@ -61,7 +88,8 @@ test('the package resolves by its name through the exports map', async () => {
 });
 
 const GOOD = `
-import { Osprey, OspreyError, type SearchHit, type WorkerCollection, type Collection } from 'osprey-search';
+import { Osprey, OspreyError, type SearchHit, type WorkerCollection, type Collection, type CollectionMethods,
+  type RerankStage } from 'osprey-search';
 const c: Collection = await Osprey.open('notes', { dimension: 3, metric: 'cosine', storage: 'memory' });
 await c.add([{ id: 'a', title: 'T', body: 'b', metadata: { year: 2020 }, vector: new Float32Array(3) }],
   { onProgress: (p) => console.log(p.done / p.total) });
@@ -74,6 +102,22 @@ w.addEventListener('progress', () => {});
 const either = await Osprey.open('notes', { worker: 'auto', onWarning: (m: string) => console.warn(m) });
 const isWorker: boolean = either.info().worker;
 try { await c.delete('zzz'); } catch (e) { if (e instanceof OspreyError && e.code === 'UNKNOWN_ID') console.log(e.message); }
+// One function for both modes: the rerank API is the same.
+async function rerankBoth(x: CollectionMethods) {
+  await x.feedback({ query: 'b', docId: 'a', signal: 'click' });
+  const report = await x.train({ features: ['bm25'], judgements: [{ query: 'b', relevance: { a: 1 } }], model: 'trees' });
+  const stages: RerankStage[] = [{ stage: 'ranker', k: 10 }, 'mmr',
+    { stage: 'crossEncoder', k: 5, score: async (query, candidates) => candidates.map((d) => d.body.length + query.length) }];
+  const results = await x.search('b', { rerank: stages, explain: true, budgetMs: 50 });
+  const ran: string[] | undefined = results.stages;
+  await x.setTokenVectors('a', [[1, 0]]);
+  const features: string[] | undefined = (await x.ranker())?.features;
+  await x.clearRanker();
+  const dim: number | undefined = x.embedder?.dimension;
+  return [report.finalLoss, ran, features, x.dirty, dim, results[0]?.explain?.bias];
+}
+await rerankBoth(c);
+await rerankBoth(w);
 export { first, bytes, exported, isWorker };
 `;
 
@@ -82,6 +126,7 @@ import { Osprey } from 'osprey-search';
 const c = await Osprey.open('notes', { metric: 'manhattan' });
 await c.search('x', { k: '5' });
 const bytes: Uint8Array = (await Osprey.open('w', { worker: true })).export();
+await c.feedback({ query: 'x' });
 `;
 
 async function typecheck(source) {
@@ -111,4 +156,5 @@ test('tsc --noEmit: the declarations type-check real usage and reject wrong usag
   assert.match(output, /manhattan/);
   assert.match(output, /usage\.ts\(4,/);
   assert.match(output, /usage\.ts\(5,/);
+  assert.match(output, /usage\.ts\(6,/);
 });

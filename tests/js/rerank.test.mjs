@@ -113,10 +113,71 @@ test('mmr diversification and convex score fusion', async () => {
   assert.notDeepEqual(diverse.map((h) => h.id), plain.map((h) => h.id));
   c.close();
 
+  // Convex fusion in hybrid search, plain and as the cascade's recall.
+  const h = await open({ dimension: 2 });
+  await h.add([{ id: 'a', body: 'gust gust front', vector: [1, 0] }, { id: 'b', body: 'gust warm front', vector: [0, 1] },
+    { id: 'c', body: 'calm warm front', vector: [0.6, 0.8] }]);
+  const convex = { method: 'convex', sparseWeight: 0.4, denseWeight: 0.6, normalization: 'minmax' };
+  const hybrid = await h.search('gust', { vector: [0, 1], k: 3, fusion: convex });
+  assert.deepEqual(hybrid.map((x) => x.id), ['b', 'c', 'a']);
+  assert.deepEqual(hybrid.map((x) => +x.score.toFixed(4)), [0.6, 0.48, 0.4]);
+  const rrf = await h.search('gust', { vector: [0, 1], k: 3 });
+  assert.notDeepEqual(rrf.map((x) => x.score), hybrid.map((x) => x.score));
+  const cascade = await h.search('gust', { vector: [0, 1], k: 3, fusion: convex, rerank: [{ stage: 'ranker', k: 3, weights: { recall_score: 1 } }] });
+  assert.deepEqual(cascade.map((x) => x.id), ['b', 'c', 'a']);
+  for (const fusion of ['borda', { method: 'convex', sparseWeight: 0, denseWeight: 0 }, { method: 'convex', normalization: 'rank' }, 7]) {
+    await assert.rejects(h.search('gust', { vector: [0, 1], fusion }), (e) => e instanceof OspreyError && e.code === 'INVALID_ARGUMENT', JSON.stringify(fusion));
+  }
+  h.close();
+
   const fused = await fuseScores([[{ id: 'a', score: 10 }, { id: 'b', score: 5 }, { id: 'c', score: 0 }],
     [{ id: 'b', score: 0.9 }, { id: 'd', score: 0.5 }]], { weights: [3, 1], k: 4 });
   assert.deepEqual(fused.map((h) => h.id).slice(0, 2), ['a', 'b']);
   assert.ok(Math.abs(fused[1].score - (0.75 * 0.5 + 0.25)) < 1e-6);
+});
+
+test('query token weights scale each token\'s MaxSim contribution', async () => {
+  const c = await fixture();
+  const maxsimOf = async (options) => {
+    const hits = await c.search('wing', { k: 4, explain: true, tokenVectors: queryTokens, ...options,
+      rerank: [{ stage: 'ranker', k: 4, weights: { maxsim: 1 } }] });
+    return Object.fromEntries(hits.map((h) => [h.id, h.explain.features.maxsim]));
+  };
+  const plain = await maxsimOf({});
+  const doubled = await maxsimOf({ tokenWeights: [2, 2] });
+  const firstOnly = await maxsimOf({ tokenWeights: [1, 0] });
+  for (const id of ['wing', 'wing2', 'heat']) {
+    assert.ok(Math.abs(doubled[id] - 2 * plain[id]) < 1e-3, `${id}: ${doubled[id]} vs ${plain[id]}`);
+  }
+  // Only the first query token (1, 0, 0) counts: its best cosine with wing's tokens is 1.
+  assert.ok(Math.abs(firstOnly.wing - 1) < 0.02, String(firstOnly.wing));
+  assert.ok(firstOnly.wing < plain.wing);
+  const reject = (promise) => assert.rejects(promise, (e) => e instanceof OspreyError && e.code === 'INVALID_ARGUMENT');
+  await reject(maxsimOf({ tokenWeights: [1] }));
+  await reject(maxsimOf({ tokenWeights: [1, -1] }));
+  await reject(c.search('wing', { tokenWeights: [1], rerank: [{ stage: 'ranker', k: 4, weights: { bm25: 1 } }] }));
+  c.close();
+});
+
+test('prf feature: candidates sharing the top hits\' vocabulary gain; trained with lambda weighting', async () => {
+  const c = await open();
+  await c.add([
+    { id: 'g1', title: 'Gliders', body: 'A glider pilot uses thermals for soaring flight.' },
+    { id: 'g2', title: 'Gliding', body: 'The glider climbs in thermals, soaring over ridges.' },
+    { id: 'soar', title: 'Ridge soaring', body: 'Soaring in thermals along the ridges.' },
+    { id: 'cake', title: 'Cake', body: 'Chocolate cake recipe.' },
+  ]);
+  const hits = await c.search('glider', { k: 4, explain: true, rerank: [{ stage: 'ranker', k: 4, weights: { prf: 1 } }] });
+  const prf = Object.fromEntries(hits.map((h) => [h.id, h.explain.features.prf]));
+  assert.deepEqual(Object.keys(prf).sort(), ['g1', 'g2']); // recall (BM25) finds only these two
+  assert.ok(prf.g1 > 0 && prf.g2 > 0);
+  const judgements = [{ query: 'glider', relevance: { g1: 2, g2: 1 } }, { query: 'thermals', relevance: { soar: 2, g2: 1 } }];
+  const report = await c.train({ features: ['bm25', 'prf'], judgements, lambdaWeighting: true });
+  assert.ok(report.finalLoss < report.initialLoss, JSON.stringify(report));
+  assert.deepEqual((await c.ranker()).features, ['bm25', 'prf']);
+  await assert.rejects(c.train({ features: ['bm25'], judgements, lambdaWeighting: 'yes' }),
+    (e) => e instanceof OspreyError && e.code === 'INVALID_ARGUMENT');
+  c.close();
 });
 
 test('bad input: clear errors, nothing changed', async () => {

@@ -191,6 +191,12 @@ export async function documentPassages(handle, id) {
   return core.ingestDocument(handle, id);
 }
 
+/** The ids of every ingested document, sorted (to find documents whose source is gone). */
+export async function documentIds(handle) {
+  const core = await loadCore();
+  return core.ingestDocumentIds(handle);
+}
+
 /** Work done by ingestion on this collection: passages indexed/embedded, documents skipped... */
 export async function ingestStats(handle) {
   const core = await loadCore();

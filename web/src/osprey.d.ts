@@ -66,7 +66,7 @@ export interface OpenOptions {
    * Your own embedder, used like `model`. A saved collection records its `id` and
    * `tokenizerFingerprint` (when given) and refuses to open with others (`MISMATCH`).
    */
-  embedder?: { id?: string; tokenizerFingerprint?: string; dimension: number; embedDocuments(texts: string[]): Promise<Float32Array[]>; embedQuery(text: string): Promise<Float32Array> };
+  embedder?: Embedder;
 }
 
 /** Indexing progress: `done` of `total` documents. */
@@ -97,7 +97,8 @@ export interface StoredDocument {
   metadata: Metadata;
 }
 
-export interface SearchOptions {
+/** What search(), searchDocuments() and context() share. */
+export interface RetrievalOptions {
   k?: number;
   mode?: 'sparse' | 'dense' | 'hybrid';
   vector?: VectorLike;
@@ -105,12 +106,117 @@ export interface SearchOptions {
   ef?: number;
   exact?: boolean;
   rrfK?: number;
+  /** Hybrid fusion: reciprocal rank fusion (default) or a weighted mix of normalised scores. */
+  fusion?: 'rrf' | 'convex' | { method?: 'rrf' | 'convex'; sparseWeight?: number; denseWeight?: number; normalization?: 'minmax' | 'zscore' };
   candidates?: number;
   highlight?: boolean;
   /** The best passage of each hit with the query's terms marked. */
   snippet?: boolean | { maxChars?: number };
   /** false: hits carry ids and scores only. */
   documents?: boolean;
+}
+
+export interface SearchOptions extends RetrievalOptions {
+  /** The rerank cascade: recall (recallK hits) -> learned ranker -> cross-encoder -> MMR. */
+  rerank?: RerankStage | RerankStage[];
+  /** Hits recalled before the rerank stages (default 1000). */
+  recallK?: number;
+  /** Time budget of the cascade: a cross-encoder stage that would exceed it is skipped (`degraded`). */
+  budgetMs?: number;
+  /** With rerank: each hit gets `explain` (the ranker's per-feature contributions). */
+  explain?: boolean;
+  /** The query's token vectors, for the `maxsim` (late interaction) feature. */
+  tokenVectors?: TokenVectors;
+  /** One weight >= 0 per query token (e.g. IDF): maxsim sums weight x best match. */
+  tokenWeights?: ArrayLike<number>;
+  /** Parameters of the freshness and popularity features. */
+  features?: FeatureOptions;
+}
+
+/** Per-token vectors: one vector per token, or one flat array of `count x dim` values. */
+export type TokenVectors = VectorLike[] | { data: Float32Array; dim: number };
+
+export interface FeatureOptions {
+  dateField?: string;
+  halfLifeDays?: number;
+  /** "Now" for freshness, in ms since 1970 (default: the current time). */
+  now?: number;
+  popularityPrior?: number;
+}
+
+/** A document handed to a cross-encoder stage's `score`. */
+export interface RerankCandidate { id: string; title: string; body: string }
+
+/** A stage of the rerank cascade (search option `rerank`); a string is the stage with its defaults. */
+export type RerankStage =
+  | 'ranker' | 'mmr'
+  /** The trained ranker, or `weights` given here; keeps the top k (default 100). */
+  | { stage?: 'ranker'; k?: number; weights?: Record<string, number> }
+  /** Your cross-encoder scores the top k (default 20); in worker mode `score` runs on the page. */
+  | { stage?: 'crossEncoder'; k?: number;
+      score: (query: string, candidates: RerankCandidate[]) => Promise<ArrayLike<number>> | ArrayLike<number> }
+  /** Maximal marginal relevance: trades relevance (lambda, default 0.7) for diversity. */
+  | { stage: 'mmr'; lambda?: number; k?: number };
+
+/** Recorded feedback: `docId` was shown for `query` and clicked, skipped, or graded. */
+export interface FeedbackEvent {
+  query: string;
+  docId: string;
+  /** 'click' (1, the default), 'skip' / 'view' / 'impression' (0), a boolean, or a grade >= 0. */
+  signal?: 'click' | 'skip' | 'view' | 'impression' | boolean | number;
+}
+
+/** A judged query for train(): graded relevance by document id. */
+export interface Judgement {
+  query?: string;
+  text?: string;
+  vector?: VectorLike;
+  tokenVectors?: TokenVectors;
+  tokenWeights?: ArrayLike<number>;
+  relevance: Record<string, number>;
+}
+
+export interface TrainOptions {
+  /** Feature names: 'bm25', 'bm25_title', 'bm25_body', 'dense', 'maxsim', 'cross_encoder', 'log_length', 'freshness', 'popularity', 'recall_score', 'prf', 'meta:<field>'. */
+  features?: string[];
+  model?: 'linear' | 'trees';
+  loss?: 'pairwise' | 'listwise';
+  /** Without judgements, the ranker learns from recorded feedback. */
+  judgements?: Judgement[];
+  /** Query vectors for judgements that have none (in worker mode it runs on the page). */
+  embed?: (text: string) => Promise<{ vector?: VectorLike; tokenVectors?: TokenVectors } | undefined>;
+  recallK?: number;
+  mode?: 'sparse' | 'dense' | 'hybrid';
+  epochs?: number;
+  learningRate?: number;
+  l2?: number;
+  trees?: number;
+  maxDepth?: number;
+  minLeaf?: number;
+  shrinkage?: number;
+  /** Pairwise loss: weight pairs by |delta nDCG| (default: on for trees, off for linear). */
+  lambdaWeighting?: boolean;
+  queryNorm?: string;
+  featureOptions?: FeatureOptions;
+}
+
+/** The trained ranker: linear weights by feature, or the number of boosted trees. */
+export interface RankerInfo {
+  model: 'linear' | 'trees';
+  loss: string;
+  queryNorm: string;
+  features: string[];
+  weights?: Record<string, number>;
+  trees?: number;
+}
+
+export interface TrainReport extends RankerInfo {
+  lossHistory: number[];
+  initialLoss: number;
+  finalLoss: number;
+  queriesUsed: number;
+  queriesSkipped: number;
+  candidates: number;
 }
 
 /** [start, end) in UTF-16 code units, as JS strings index. */
@@ -124,6 +230,29 @@ export interface SearchHit extends StoredDocument {
   denseRank?: number;
   highlights?: { title: Span[]; body: Span[] };
   snippet?: { text: string; highlights: Span[] };
+  /** With rerank: the last stage that scored the hit, and the score of every stage. */
+  stage?: string;
+  stageScores?: Record<string, number>;
+  /** With rerank and explain: score = bias + the sum of contributions. */
+  explain?: { bias: number; contributions: Record<string, number>; features: Record<string, number | null>; missing: string[] };
+}
+
+/** search() results; with rerank they also say which stages ran and whether the budget cut one. */
+export type SearchResults = SearchHit[] & {
+  stages?: string[];
+  degraded?: boolean;
+  degradedReason?: string;
+  elapsedMs?: number;
+};
+
+/** An embedding model as a collection uses it. */
+export interface Embedder {
+  readonly id?: string;
+  /** A fingerprint of the tokenizer it embeds with (Osprey's Tokenizer has `fingerprint`). */
+  readonly tokenizerFingerprint?: string;
+  readonly dimension: number;
+  embedDocuments(texts: string[]): Promise<Float32Array[]>;
+  embedQuery(text: string): Promise<Float32Array>;
 }
 
 export interface CollectionInfo {
@@ -204,14 +333,19 @@ export interface Passage {
   highlights?: Array<[number, number]>;
   /** HTML: escaped text with <mark> around matches. */
   snippet?: string;
+  /** Score and 1-based rank of the passage in each first stage that found it (as in SearchHit). */
+  sparseScore?: number;
+  denseScore?: number;
+  sparseRank?: number;
+  denseRank?: number;
 }
 export interface DocumentHit { id: string; title: string; score: number; passages: Passage[] }
-export interface SearchDocumentsOptions extends SearchOptions {
+export interface SearchDocumentsOptions extends RetrievalOptions {
   aggregate?: 'max' | 'sum';
   passagesPerDocument?: number;
   snippetChars?: number;
 }
-export interface ContextOptions extends SearchOptions {
+export interface ContextOptions extends RetrievalOptions {
   tokenBudget?: number;
   maxPerDoc?: number;
   order?: 'relevance' | 'document' | 'edges';
@@ -246,23 +380,41 @@ export function chunkText(text: string, options?: { format?: Exclude<DocumentFor
   chunk?: ChunkOptions; tokenizer?: TokenizerLike; includeText?: boolean }):
   Promise<Array<Omit<Passage, 'id' | 'score' | 'index'> & { text?: string }>>;
 
-export class Collection extends EventTarget {
+/**
+ * Everything Collection and WorkerCollection share: the same methods with the same arguments and
+ * results, on the main thread or in a Web Worker (only export() differs). Write code against this
+ * type to accept either.
+ */
+export interface CollectionMethods extends EventTarget {
   readonly name: string;
+  /** The document count (in worker mode: after the last completed call). */
   readonly size: number;
   readonly storageKind: string;
+  /** The embedding model that fills in missing vectors (Osprey.open(name, {model})), or null. */
+  readonly embedder: Embedder | null;
   info(): CollectionInfo;
   add(docs: DocumentInput[], options?: AddOptions): Promise<void>;
   upsert(docs: DocumentInput[], options?: AddOptions): Promise<void>;
   delete(ids: string | string[]): Promise<void>;
   get(id: string): Promise<StoredDocument | null>;
-  search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  search(query: string, options?: SearchOptions): Promise<SearchResults>;
+  /** Records that a document was shown for a query (clicked, skipped, graded), for train(). */
+  feedback(event: FeedbackEvent): Promise<void>;
+  /** Trains the collection's ranker (saved with it) from judgements or recorded feedback. */
+  train(options?: TrainOptions): Promise<TrainReport>;
+  /** Stores a document's per-token vectors for the maxsim feature. */
+  setTokenVectors(id: string, vectors: TokenVectors): Promise<void>;
+  /** The trained ranker, or null. */
+  ranker(): Promise<RankerInfo | null>;
+  clearRanker(): Promise<void>;
   addDocuments(docs: Array<IngestDocument | Record<string, unknown> | string>, options?: AddDocumentsOptions): Promise<IngestReport>;
   deleteDocuments(ids: string | string[]): Promise<IngestReport>;
   searchDocuments(query: string, options?: SearchDocumentsOptions): Promise<DocumentHit[]>;
   context(query: string, options?: ContextOptions): Promise<Context>;
   documentPassages(id: string): Promise<{ title: string; passages: Array<Omit<Passage, 'score' | 'text' | 'index'>> } | null>;
+  /** The ids of every ingested document, sorted. */
+  documentIds(): Promise<string[]>;
   ingestStats(): Promise<Record<string, number>>;
-  export(): Uint8Array;
   save(): Promise<void>;
   /** Loads a newer generation saved by another tab or worker, unless this copy has unsaved changes. */
   refresh(): Promise<boolean>;
@@ -271,31 +423,22 @@ export class Collection extends EventTarget {
   close(): void;
 }
 
+export interface Collection extends CollectionMethods {}
+export class Collection extends EventTarget {
+  /** The whole collection as one versioned, checksummed byte buffer. */
+  export(): Uint8Array;
+}
+
 /**
  * A collection whose engine runs in a dedicated Web Worker (Osprey.open(name, {worker: true})).
- * Same methods as Collection, except that export() resolves to the bytes. `size` and `info()` are
- * those after the last completed call. Dispatches 'progress' events ({detail: Progress}).
+ * Same methods as Collection, except that export() resolves to the bytes. `size`, `dirty` and
+ * `info()` are those after the last completed call. Callbacks (a crossEncoder stage's score,
+ * train's and addDocuments' embed) run on the page. Dispatches 'progress' events ({detail: Progress})
+ * and, like Collection, 'change' events.
  */
+export interface WorkerCollection extends CollectionMethods {}
 export class WorkerCollection extends EventTarget {
-  readonly name: string;
-  readonly size: number;
-  readonly storageKind: string;
-  info(): CollectionInfo;
-  add(docs: DocumentInput[], options?: AddOptions): Promise<void>;
-  upsert(docs: DocumentInput[], options?: AddOptions): Promise<void>;
-  delete(ids: string | string[]): Promise<void>;
-  get(id: string): Promise<StoredDocument | null>;
-  search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
-  addDocuments(docs: Array<Record<string, unknown> | string>, options?: Record<string, unknown>): Promise<unknown>;
-  deleteDocuments(ids: string | string[]): Promise<unknown>;
-  searchDocuments(query: string, options?: Record<string, unknown>): Promise<unknown[]>;
-  context(query: string, options?: Record<string, unknown>): Promise<unknown>;
-  documentPassages(id: string): Promise<unknown>;
-  ingestStats(): Promise<unknown>;
   export(): Promise<Uint8Array>;
-  save(): Promise<void>;
-  refresh(): Promise<boolean>;
-  close(): void;
 }
 
 export class MemoryStorage implements StorageBackend {

@@ -168,7 +168,7 @@ export class Collection extends EventTarget {
     }
     // rerank: [{stage: 'ranker', k}, {stage: 'crossEncoder', k, score}, {stage: 'mmr'}] (rerank.js)
     if (request.rerank !== undefined) return cascadeSearch(this.#live(), request);
-    return this.#live().search(request).map(fromCoreHit);
+    return this.#live().search(request); // hits as the core built them (one JSON.parse)
   }
 
   /**
@@ -191,6 +191,9 @@ export class Collection extends EventTarget {
 
   /** The passages an ingested document became (offsets, sections), or null. */
   async documentPassages(id) { return ingest.documentPassages(this.#live(), id); }
+
+  /** The ids of every ingested document, sorted. */
+  async documentIds() { return ingest.documentIds(this.#live()); }
 
   /** Ingestion work counters (passages indexed and embedded, documents skipped, embed calls). */
   async ingestStats() { return ingest.ingestStats(this.#live()); }

@@ -72,6 +72,7 @@ function coreQuery(q, what) {
     out.tokenVectors = data;
     out.tokenDim = dim;
   }
+  if (q.tokenWeights !== undefined && q.tokenWeights !== null) out.tokenWeights = q.tokenWeights;
   return out;
 }
 
@@ -145,12 +146,12 @@ function normalizeStages(rerank) {
 export async function cascadeSearch(handle, request) {
   const core = await loadCore();
   const start = performance.now();
-  const { rerank, k = 10, budgetMs = 0, explain = false, tokenVectors, features, ...recall } = request;
+  const { rerank, k = 10, budgetMs = 0, explain = false, tokenVectors, tokenWeights, features, ...recall } = request;
   const stages = normalizeStages(rerank);
   const rankerStage = stages.find((s) => s.stage === 'ranker');
   const coreRequest = {
     ...recall,
-    ...coreQuery({ text: request.text, vector: request.vector, tokenVectors }, 'options'),
+    ...coreQuery({ text: request.text, vector: request.vector, tokenVectors, tokenWeights }, 'options'),
     recallK: recall.recallK ?? 1000,
     budgetMs,
     features,

@@ -1,16 +1,16 @@
-// The static page example: index the files the user drops in, search them with highlighted
-// snippets and a score breakdown, keep the collection in IndexedDB across reloads. No build step:
-// the import map in index.html resolves 'osprey-search'.
+// The static page example: ingest the files the user drops in (the core cuts them into passages),
+// search them by document with highlighted passages and a score breakdown, keep the collection in
+// IndexedDB across reloads. No build step: the import map in index.html resolves 'osprey-search'.
 import { Osprey } from 'osprey-search';
-import { documentsFromFile, INDEXED_EXTENSIONS } from '../../../bin/lib/documents.mjs';
+import { addFileDocuments, documentsFromFile, INDEXED_EXTENSIONS } from '../../../bin/lib/documents.mjs';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
 
 // Where onnxruntime-web is, for the worker (import maps do not reach workers).
 const ORT_URL = new URL('../../../node_modules/onnxruntime-web/dist/ort.wasm.min.mjs', import.meta.url).href;
-const HYBRID = 'static-example-hybrid';
-const KEYWORDS = 'static-example';
+const HYBRID = 'static-example-files-hybrid';
+const KEYWORDS = 'static-example-files';
 let name = HYBRID;
 let modelNote = '';
 
@@ -34,11 +34,13 @@ async function openCollection() {
 
 let collection = await openCollection();
 
-function describe() {
+async function describe() {
   const { size, storage, worker } = collection.info();
+  const { documents } = await collection.ingestStats();
   const where = storage === 'indexeddb' ? 'saved in IndexedDB' : 'in memory only (this browser has no IndexedDB)';
   const how = name === HYBRID ? ', hybrid search (BM25 + osprey-static-en)' : '';
-  return `${size} document${size === 1 ? '' : 's'}, ${where}${worker ? ', indexed in a worker' : ''}${how}.${modelNote}`;
+  return `${documents} document${documents === 1 ? '' : 's'} (${size} passage${size === 1 ? '' : 's'}), ${where}` +
+    `${worker ? ', indexed in a worker' : ''}${how}.${modelNote}`;
 }
 
 async function indexFiles(files) {
@@ -50,16 +52,16 @@ async function indexFiles(files) {
     docs.push(...documentsFromFile(file.name, await file.text()));
   }
   status(`Indexing ${docs.length} documents…`);
-  // upsert: dropping a file again replaces its old version.
-  await collection.upsert(docs, { onProgress: ({ done, total }) => status(`Indexing ${done}/${total}…`) });
+  // Dropping a file again re-indexes only its changed passages (unchanged: nothing to do).
+  await addFileDocuments(collection, docs);
   await collection.save();
-  status(describe() + (skipped.length ? ` Skipped ${skipped.join(', ')} (not .txt, .md, .html or .json).` : ''));
+  status(await describe() + (skipped.length ? ` Skipped ${skipped.join(', ')} (not .txt, .md, .html or .json).` : ''));
   $('query').disabled = false;
   await search();
 }
 
-/** About 240 characters of text around the first highlight, with <mark>ed terms (DOM nodes, no HTML). */
-function snippet(text, spans) {
+/** About 240 characters of a passage around its first highlight, with <mark>ed terms (DOM nodes, no HTML). */
+function snippet({ text, highlights: spans }) {
   const p = document.createElement('p');
   const from = spans.length ? Math.max(0, spans[0][0] - 80) : 0;
   const to = Math.min(text.length, from + 240);
@@ -93,17 +95,20 @@ async function search() {
   const id = ++searchId;
   if (!query) { $('results').replaceChildren(); return; }
   const started = performance.now();
-  const hits = await collection.search(query, { k: 10, highlight: true });
+  // Document hits, each with its best passage (score = that passage's, with its per-stage breakdown).
+  const hits = await collection.searchDocuments(query, { k: 10, passagesPerDocument: 1 });
+  const ms = performance.now() - started;
+  const summary = await describe();
   if (id !== searchId) return; // a newer keystroke won
   $('results').replaceChildren(...hits.map((hit) => {
     const li = document.createElement('li');
     li.className = 'hit';
     const h3 = document.createElement('h3');
     h3.textContent = hit.title || hit.id;
-    li.append(h3, snippet(hit.body, hit.highlights?.body ?? []), scoreLine(hit));
+    li.append(h3, snippet(hit.passages[0]), scoreLine(hit.passages[0]));
     return li;
   }));
-  status(`${describe()} ${hits.length} result${hits.length === 1 ? '' : 's'} in ${(performance.now() - started).toFixed(1)} ms.`);
+  status(`${summary} ${hits.length} result${hits.length === 1 ? '' : 's'} in ${ms.toFixed(1)} ms.`);
 }
 
 $('files').addEventListener('change', (e) => indexFiles([...e.target.files]).catch(showError));
@@ -121,13 +126,13 @@ $('clear').addEventListener('click', async () => {
   await Osprey.delete(name);
   collection = await openCollection();
   $('results').replaceChildren();
-  status(describe());
+  status(await describe());
 });
 
 function showError(error) {
   status(`${error.message}${error.code ? ` (${error.code})` : ''}`);
 }
 
-status(collection.size ? describe() : `No files yet: drop some above.${modelNote}`);
+status(collection.size ? await describe() : `No files yet: drop some above.${modelNote}`);
 $('query').disabled = collection.size === 0;
 window.staticExampleReady = true;

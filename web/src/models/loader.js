@@ -114,9 +114,11 @@ async function download(url, { signal, onProgress, fetchImpl = globalThis.fetch 
 export async function loadModelFile(url, options = {}) {
   const { signal, onProgress, integrity } = options;
   if (signal?.aborted) throw abortError(signal, url);
-  const cache = chooseModelCache(options.cache);
   const local = isFileLocation(url);
-  if (cache && !local) {
+  // Disk files and inline data (a bundler inlines small assets as data: URLs) need no cache.
+  const chosen = chooseModelCache(options.cache);
+  const cache = local || /^(data|blob):/i.test(url) ? null : chosen;
+  if (cache) {
     const cached = await cache.get(url);
     if (cached) {
       try {
@@ -133,7 +135,7 @@ export async function loadModelFile(url, options = {}) {
     : await download(url, { signal, onProgress, fetchImpl: options.fetch });
   if (signal?.aborted) throw abortError(signal, url);
   await checkIntegrity(bytes, integrity, url);
-  if (cache && !local) await cache.put(url, bytes);
+  if (cache) await cache.put(url, bytes);
   return { bytes, fromCache: false };
 }
 

@@ -2,6 +2,7 @@
 // which prefixes, which task). Built-in entries come from models/manifest.json; users register their
 // own with registerModel() or pass an entry object wherever a model id is accepted.
 import { OspreyError } from '../errors.js';
+import { BUILTIN_ASSETS } from './builtin_assets.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 export const MANIFEST_URL = new URL('../../../models/manifest.json', import.meta.url);
@@ -101,7 +102,10 @@ export async function resolveModel(model, { baseUrl } = {}) {
       const known = (await listModels()).map((m) => m.id).join(', ');
       throw new OspreyError(`unknown model '${model}': use one of ${known}, or pass a manifest entry`, 'UNKNOWN_MODEL');
     }
-    entry = { ...entry, baseUrl: entry.baseUrl ?? (registered.has(model) ? baseUrl : MANIFEST_URL.href) };
+    const builtin = !registered.has(model);
+    entry = { ...entry, baseUrl: entry.baseUrl ?? (builtin ? MANIFEST_URL.href : baseUrl) };
+    // The packaged files of a built-in model: URLs that a bundler rewrote (see builtin_assets.js).
+    if (builtin && BUILTIN_ASSETS[model]) entry.assets = BUILTIN_ASSETS[model];
   } else {
     entry = { ...model, baseUrl: model?.baseUrl ?? baseUrl };
   }
@@ -114,6 +118,8 @@ function joinUrl(base, file) {
 
 /** Where a file of a model lives. `part` selects the query/passage model of a dual encoder. */
 export function fileUrl(entry, file, { part, hfHost = DEFAULT_HF_HOST } = {}) {
+  const packaged = part ? undefined : entry.assets?.[file];
+  if (packaged) return String(packaged);
   const source = part ? entry[part].source : entry.source;
   if (source.hf) {
     const revision = source.revision ?? 'main';

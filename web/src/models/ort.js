@@ -5,6 +5,7 @@ import { OspreyError } from '../errors.js';
 
 const ORT_PACKAGE = 'onnxruntime-web'; // a variable: bundlers must not resolve this Node-only lookup
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+const inWorker = typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope;
 let ortPromise = null;
 
 /**
@@ -17,7 +18,10 @@ export function loadOrt({ ort } = {}) {
   ortPromise ??= (async () => {
     if (globalThis.ort?.InferenceSession) return configure(globalThis.ort);
     const module = await import('onnxruntime-web');
-    return configure(module.default?.InferenceSession ? module.default : module);
+    // In a worker, a bundler may have inlined onnxruntime-web into the worker's own script (Vite
+    // builds workers as one file). ORT starts its thread workers from its script's URL, which then
+    // is Osprey's worker: they would never start. So one thread there.
+    return configure(module.default?.InferenceSession ? module.default : module, { threads: !inWorker });
   })().catch((cause) => {
     ortPromise = null;
     throw new OspreyError(`could not load onnxruntime-web (${cause?.message ?? cause}); ` +
@@ -27,7 +31,7 @@ export function loadOrt({ ort } = {}) {
 }
 
 const configured = new WeakSet();
-function configure(ort) {
+function configure(ort, { threads = true } = {}) {
   if (configured.has(ort)) return ort;
   configured.add(ort);
   const wasm = ort.env?.wasm;
@@ -42,7 +46,7 @@ function configure(ort) {
       // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP + COEP).
       const isolated = globalThis.crossOriginIsolated === true;
       const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-      wasm.numThreads = !isNode && isolated ? Math.max(1, Math.min(4, cores)) : 1;
+      wasm.numThreads = !isNode && isolated && threads ? Math.max(1, Math.min(4, cores)) : 1;
     }
   }
   return ort;

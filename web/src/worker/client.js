@@ -3,7 +3,7 @@
 // also saves: IndexedDB is shared by the page and its workers, so a collection saved from the
 // worker opens on the main thread and the other way round. ('memory' storage lives in the worker.)
 import { OspreyError } from '../errors.js';
-import { packDocuments, packSearchOptions } from './messages.js';
+import { packCallbacks, packDocuments, packSearchOptions } from './messages.js';
 
 const BLOCKED_FIX = "If the page's Content-Security-Policy blocks workers, allow them with " +
   "worker-src 'self' (or script-src 'self'); or open with {worker: 'auto'} to fall back to the " +
@@ -21,6 +21,8 @@ class WorkerConnection {
   #worker;
   #pending = new Map();
   #nextId = 1;
+  /** Worker collections by handle, for the events the worker sends unasked ('change'). */
+  collections = new Map();
   users = 0;
   ready;
 
@@ -52,16 +54,45 @@ class WorkerConnection {
     this.ready.catch(() => {}); // reported to the caller of open()
   }
 
-  #receive({ id, progress, result, info, error }) {
+  #receive({ id, progress, result, state, error, callback, event }) {
+    if (event) {
+      this.collections.get(event.handle)?._event(event);
+      return;
+    }
     const call = this.#pending.get(id);
     if (!call) return;
     if (progress) {
       try { call.onProgress?.(progress); } catch (e) { queueMicrotask(() => { throw e; }); }
       return;
     }
+    if (callback) {
+      this.#runCallback(call, callback);
+      return;
+    }
     this.#pending.delete(id);
-    if (error) call.reject(new OspreyError(error.message, error.code));
-    else call.resolve({ result, info });
+    if (!error) call.resolve({ result, state });
+    // A callback's own error comes back as the very object it threw, as on the main thread.
+    else if (call.thrown?.has(error.thrown)) call.reject(call.thrown.get(error.thrown));
+    else call.reject(new OspreyError(error.message, error.code));
+  }
+
+  /** The worker asks the page to run one of the call's callbacks (functions cannot cross over). */
+  async #runCallback(call, { index, args, reply }) {
+    let result;
+    try {
+      result = await call.callbacks[index](...args);
+    } catch (thrown) {
+      (call.thrown ??= new Map()).set(reply, thrown);
+      this.#worker.postMessage({ reply, error: { message: thrown?.message ?? String(thrown),
+        code: thrown?.code ?? 'INVALID_ARGUMENT', thrown: reply } });
+      return;
+    }
+    try {
+      this.#worker.postMessage({ reply, result });
+    } catch (cause) {
+      this.#worker.postMessage({ reply, error: { message: `a callback returned a value that cannot be sent to the worker: ${cause.message}`,
+        code: 'INVALID_ARGUMENT' } });
+    }
   }
 
   #failAll(error) {
@@ -69,17 +100,17 @@ class WorkerConnection {
     this.#pending.clear();
   }
 
-  call(op, payload, { transfer = [], onProgress } = {}) {
+  call(op, payload, { transfer = [], onProgress, callbacks = [] } = {}) {
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       try {
         this.#worker.postMessage({ id, op, payload }, transfer);
       } catch (cause) {
-        reject(new OspreyError(`arguments of ${op}() cannot be sent to the worker: ${cause.message}`,
+        reject(new OspreyError(`arguments of ${payload?.method ?? op}() cannot be sent to the worker: ${cause.message}`,
           'INVALID_ARGUMENT', { cause }));
         return;
       }
-      this.#pending.set(id, { resolve, reject, onProgress });
+      this.#pending.set(id, { resolve, reject, onProgress, callbacks });
     });
   }
 
@@ -102,34 +133,60 @@ function release(connection) {
   }
 }
 
-/** Collection's API, run in the worker. Methods are async; export() resolves to the bytes. */
+/**
+ * The embedding model of a worker collection, seen from the page: the model stays in the worker,
+ * embedDocuments() and embedQuery() run there.
+ */
+class WorkerEmbedder {
+  #call;
+  constructor({ id, dimension, metric }, call) {
+    Object.assign(this, { id, dimension, metric });
+    this.#call = call;
+  }
+
+  async embedDocuments(texts) { return this.#call('embed', { kind: 'passage', input: texts }); }
+  async embedQuery(text) { return this.#call('embed', { kind: 'query', input: text }); }
+}
+
+/**
+ * Collection's API, run in the worker: every method of Collection, with the same arguments and
+ * results, except that export() resolves to the bytes. Callbacks (a cross-encoder stage's score,
+ * train's and addDocuments' embed) run on the page when the worker asks for them.
+ */
 export class WorkerCollection extends EventTarget {
   #connection;
   #handle;
   #name;
-  #info;
+  #state;
+  #embedder;
 
   /** @internal use Osprey.open(name, {worker: true}) */
-  constructor(connection, handle, name, info) {
+  constructor(connection, handle, name, { state, embedder }) {
     super();
     this.#connection = connection;
     this.#handle = handle;
     this.#name = name;
-    this.#info = info;
+    this.#state = state;
+    this.#embedder = embedder ? new WorkerEmbedder(embedder, (op, payload) => this.#call(op, payload)) : null;
+    connection.collections.set(handle, this);
   }
 
   get name() { return this.#name; }
+  /** The embedding model (it runs in the worker), or null. */
+  get embedder() { return this.#embedder; }
   /** The document count after the last completed call. */
-  get size() { return this.#info.size; }
-  get storageKind() { return this.#info.storage; }
-  info() { return { ...this.#info, worker: true }; }
+  get size() { return this.#state.info.size; }
+  get storageKind() { return this.#state.info.storage; }
+  info() { return { ...this.#state.info, worker: true }; }
+  /** True while there are changes that save() has not committed (as of the last completed call). */
+  get dirty() { return this.#state.dirty; }
 
   async #call(op, payload = {}, options) {
     if (!this.#connection) {
       throw new OspreyError(`collection '${this.#name}' is closed; open it again with Osprey.open()`, 'CLOSED');
     }
-    const { result, info } = await this.#connection.call(op, { handle: this.#handle, ...payload }, options);
-    if (info) this.#info = info;
+    const { result, state } = await this.#connection.call(op, { handle: this.#handle, ...payload }, options);
+    if (state) this.#state = state;
     return result;
   }
 
@@ -139,6 +196,13 @@ export class WorkerCollection extends EventTarget {
       onProgress?.(detail);
       this.dispatchEvent(Object.assign(new Event('progress'), { detail }));
     };
+  }
+
+  /** @internal an event of the worker's collection: another context saved a generation. */
+  _event({ type, generation, reloaded, state }) {
+    if (!this.#connection) return;
+    if (state) this.#state = state;
+    this.dispatchEvent(Object.assign(new Event(type), { generation, reloaded }));
   }
 
   /** Adds new documents; options.onProgress({done, total}) is called as batches are indexed. */
@@ -154,22 +218,30 @@ export class WorkerCollection extends EventTarget {
 
   async delete(ids) { await this.#call('delete', { ids }); }
 
+  async get(id) { return this.#call('get', { id }); }
+
+  /** Search, with the rerank cascade when options.rerank is given (a crossEncoder's score runs here). */
+  async search(query, options = {}) { return this.#invoke('search', query, packSearchOptions(options)); }
+
+  // Feedback, learning to rank and late interaction (web/src/rerank.js), run in the worker.
+  async feedback(event) { await this.#invoke('feedback', event); }
+  async train(options) { return this.#invoke('train', options); }
+  async setTokenVectors(id, vectors) { await this.#invoke('setTokenVectors', id, vectors); }
+  async ranker() { return this.#invoke('ranker'); }
+  async clearRanker() { await this.#invoke('clearRanker'); }
+
   // Document ingestion (web/src/ingest.js), run in the worker.
-  async addDocuments(docs, options = {}) { return this.#invoke('addDocuments', docs, options); }
+  async addDocuments(docs, options) { return this.#invoke('addDocuments', docs, options); }
   async deleteDocuments(ids) { return this.#invoke('deleteDocuments', ids); }
-  async searchDocuments(query, options = {}) { return this.#invoke('searchDocuments', query, options); }
-  async context(query, options = {}) { return this.#invoke('context', query, options); }
+  async searchDocuments(query, options) { return this.#invoke('searchDocuments', query, options); }
+  async context(query, options) { return this.#invoke('context', query, options); }
   async documentPassages(id) { return this.#invoke('documentPassages', id); }
+  async documentIds() { return this.#invoke('documentIds'); }
   async ingestStats() { return this.#invoke('ingestStats'); }
 
   #invoke(method, ...args) {
-    return this.#call('invoke', { method, args });
-  }
-
-  async get(id) { return this.#call('get', { id }); }
-
-  async search(query, options = {}) {
-    return this.#call('search', { query, options: packSearchOptions(options) });
+    const packed = packCallbacks(method, args);
+    return this.#call('invoke', { method, args: packed.args }, { callbacks: packed.callbacks });
   }
 
   /** The whole collection as one Uint8Array (a promise: the bytes come from the worker). */
@@ -185,6 +257,7 @@ export class WorkerCollection extends EventTarget {
     const connection = this.#connection;
     if (!connection) return;
     this.#connection = null;
+    connection.collections.delete(this.#handle);
     connection.call('close', { handle: this.#handle }).finally(() => release(connection));
   }
 }
@@ -229,8 +302,8 @@ export async function openInWorker(name, options, mode, { openHere, onWarning })
     if (typeof modelRest.ortUrl === 'string') modelRest.ortUrl = new URL(modelRest.ortUrl, base).href;
     if (typeof onModelProgress === 'function') workerOptions.relayModelProgress = true;
     if (wasmUrl !== undefined) workerOptions.wasmUrl = new URL(String(wasmUrl), base).href;
-    const { result } = await connection.call('open', { name, options: workerOptions }, { onProgress: onModelProgress });
-    return new WorkerCollection(connection, result.handle, name, result.info);
+    const { result, state } = await connection.call('open', { name, options: workerOptions }, { onProgress: onModelProgress });
+    return new WorkerCollection(connection, result.handle, name, { state, embedder: result.embedder });
   } catch (error) {
     release(connection);
     throw error;

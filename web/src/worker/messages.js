@@ -1,6 +1,8 @@
-// How documents cross the page/worker boundary: every numeric vector is copied into one
+// How arguments cross the page/worker boundary: every numeric vector is copied into one
 // Float32Array whose buffer is transferred (not cloned), and metadata travels as JSON text so that
 // it is accepted or refused exactly as on the main thread. The caller's arrays are left untouched.
+// Async callbacks (a cross-encoder's score, train's embed) stay on the page: they travel as
+// markers that the worker turns into functions which ask the page to run them.
 import { OspreyError } from '../errors.js';
 
 function isNumericVector(v) {
@@ -58,4 +60,49 @@ export function packSearchOptions(options) {
   const { vector, ...rest } = options;
   if (isNumericVector(vector)) return { ...rest, vector: Float32Array.from(vector) };
   return vector === undefined ? rest : { ...rest, vector };
+}
+
+const MARK = 'ospreyCallback';
+
+function replaceField(options, key, map) {
+  if (options === null || typeof options !== 'object' || options[key] === undefined) return options;
+  return { ...options, [key]: map(options[key]) };
+}
+
+function replaceScores(options, map) {
+  if (options === null || typeof options !== 'object' || options.rerank === undefined) return options;
+  const stage = (s) => (s !== null && typeof s === 'object' && s.score !== undefined ? replaceField(s, 'score', map) : s);
+  return { ...options, rerank: Array.isArray(options.rerank) ? options.rerank.map(stage) : stage(options.rerank) };
+}
+
+/**
+ * Where Collection methods take async callbacks, as functions of their arguments. Only these: a
+ * synchronous callback (a tokenizer's count) cannot wait for a message and is refused as uncloneable.
+ */
+const CALLBACK_PLACES = {
+  search: ([query, options], map) => [query, replaceScores(options, map)],
+  train: ([options], map) => [replaceField(options, 'embed', map)],
+  addDocuments: ([docs, options], map) => [docs, replaceField(options, 'embed', map)],
+};
+
+function mapCallbacks(method, args, map) {
+  return Object.hasOwn(CALLBACK_PLACES, method) ? CALLBACK_PLACES[method](args, map) : args;
+}
+
+/** Page side: the callbacks in `args` become {ospreyCallback: i}; returns them in that order. */
+export function packCallbacks(method, args) {
+  const callbacks = [];
+  const packed = mapCallbacks(method, args, (value) => {
+    if (typeof value !== 'function') return value; // the worker's collection refuses it as on the page
+    callbacks.push(value);
+    return { [MARK]: callbacks.length - 1 };
+  });
+  return { args: packed, callbacks };
+}
+
+/** Worker side: markers become functions; `ask(index, args)` runs callback `index` on the page. */
+export function unpackCallbacks(method, args, ask) {
+  return mapCallbacks(method, args, (value) => (value !== null && typeof value === 'object' && Number.isInteger(value[MARK])
+    ? (...callArgs) => ask(value[MARK], callArgs)
+    : value));
 }
