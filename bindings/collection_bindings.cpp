@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "collection/collection.h"
+#include "collection/tokenizer_fingerprint.h"
 #include "collection_handle.h"
 #include "errors.h"
 #include "query/highlight.h"
@@ -95,6 +96,29 @@ std::vector<DocumentInput> parse_documents(const val& docs) {
     if (!vector.isUndefined() && !vector.isNull())
       input.vector = get_vector(vector, where + ".vector");
     out.push_back(std::move(input));
+  }
+  return out;
+}
+
+// A Uint8Array, or the pages of one (an array of Uint8Arrays), copied once into WASM memory.
+std::vector<uint8_t> get_pages(const val& value, const std::string& what) {
+  if (!val::global("Array").call<bool>("isArray", value)) return get_bytes(value, what);
+  const size_t count = value["length"].as<size_t>();
+  const val uint8_array = val::global("Uint8Array");
+  size_t total = 0;
+  for (size_t i = 0; i < count; ++i) {
+    if (!value[i].instanceof (uint8_array)) {
+      type_error(what + "[" + std::to_string(i) + "]", "a Uint8Array");
+    }
+    total += value[i]["length"].as<size_t>();
+  }
+  std::vector<uint8_t> out(total);
+  size_t at = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const size_t size = value[i]["length"].as<size_t>();
+    // A view made after the allocation above: nothing grows memory while it is used.
+    val(emscripten::typed_memory_view(size, out.data() + at)).call<void>("set", value[i]);
+    at += size;
   }
   return out;
 }
@@ -218,10 +242,19 @@ class CollectionHandle {
   static CollectionHandle* create(val options) {
     return guarded([&] { return new CollectionHandle(Collection(parse_options(options))); });
   }
-  static CollectionHandle* load(val bytes) {
+  // `bytes`: a Uint8Array, or its pages in order (an array of Uint8Arrays: copied into one
+  // buffer, with no joined copy in JS). options.verified: the storage layer has just checked
+  // every page's checksum (see Collection::deserialize).
+  static CollectionHandle* load(val bytes, val options) {
     return guarded([&] {
-      auto data = get_bytes(bytes, "collection bytes");
-      return new CollectionHandle(Collection::deserialize(data.data(), data.size()));
+      bool verified = false;
+      if (!options.isUndefined() && !options.isNull()) {
+        if (!is_object(options)) type_error("load options", "an object");
+        verified = get_bool(options, "verified", "load options", false);
+      }
+      // The collection keeps this buffer (it decodes parts of it on first use).
+      return new CollectionHandle(
+          Collection::deserialize(get_pages(bytes, "collection bytes"), verified));
     });
   }
 
@@ -366,6 +399,20 @@ class CollectionHandle {
 
 }  // namespace
 
+// The fingerprint of tokenizer files (tokenizer.json text, tokenizer_config.json text or null)
+// that a collection built with a model's embeddings records.
+std::string tokenizer_fingerprint_of(const val& json, const val& config) {
+  return guarded([&] {
+    if (!json.isString()) type_error("tokenizer.json", "a string");
+    std::string config_text;
+    if (!config.isUndefined() && !config.isNull()) {
+      if (!config.isString()) type_error("tokenizer_config.json", "a string or null");
+      config_text = checked_string(config, "tokenizer_config.json");
+    }
+    return tokenizer_fingerprint(checked_string(json, "tokenizer.json"), config_text);
+  });
+}
+
 Collection& collection_of(const emscripten::val& handle) {
   if (handle.isUndefined() || handle.isNull()) type_error("collection", "an open collection");
   return handle.as<CollectionHandle*>(emscripten::allow_raw_pointers())->core();
@@ -391,4 +438,5 @@ EMSCRIPTEN_BINDINGS(osprey_collection) {
       .function("takeJournal", &CollectionHandle::take_journal)
       .function("snapshotSaved", &CollectionHandle::snapshot_saved)
       .function("applyJournal", &CollectionHandle::apply_journal);
+  emscripten::function("tokenizerFingerprint", &osprey::bindings::tokenizer_fingerprint_of);
 }

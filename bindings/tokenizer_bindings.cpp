@@ -8,6 +8,7 @@
 #include <memory>
 #include <string_view>
 
+#include "collection/tokenizer_fingerprint.h"
 #include "errors.h"
 #include "tokenizers/tokenizer.h"
 
@@ -108,6 +109,7 @@ class TokenizerHandle {
       }
       auto handle = std::make_unique<TokenizerHandle>();
       handle->tokenizer_ = tokenizers::Tokenizer::from_json(text, config_text);
+      handle->fingerprint_ = tokenizer_fingerprint(text, config_text);
       return handle;
     });
   }
@@ -226,9 +228,12 @@ class TokenizerHandle {
   double vocab_size() const { return double(tokenizer_->vocab_size()); }
   double model_max_length() const { return double(tokenizer_->model_max_length()); }
   double pad_id() const { return double(tokenizer_->pad_id()); }
+  // What a collection built with this tokenizer records (src/collection/tokenizer_fingerprint.h).
+  std::string fingerprint() const { return fingerprint_; }
 
  private:
   std::unique_ptr<tokenizers::Tokenizer> tokenizer_;
+  std::string fingerprint_;
   std::vector<uint8_t> input_;
   std::vector<uint32_t> lengths_;
 };
@@ -247,7 +252,8 @@ EMSCRIPTEN_BINDINGS(osprey_tokenizers) {
       .function("idToToken", &TokenizerHandle::id_to_token)
       .function("vocabSize", &TokenizerHandle::vocab_size)
       .function("modelMaxLength", &TokenizerHandle::model_max_length)
-      .function("padId", &TokenizerHandle::pad_id);
+      .function("padId", &TokenizerHandle::pad_id)
+      .function("fingerprint", &TokenizerHandle::fingerprint);
 }
 
 }  // namespace osprey::bindings

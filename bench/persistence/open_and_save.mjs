@@ -1,8 +1,10 @@
 // Persistence benchmark in headless Chromium (real IndexedDB): builds an N-document collection,
 // saves it, then measures (1) the bytes an incremental save of 100 more documents writes, against
 // rewriting the whole collection (what IDBFS-based engines do), and (2) how long a fresh page
-// takes to open the collection from IndexedDB (median of several page loads).
-// Usage: node bench/persistence/open_and_save.mjs [--docs 100000] [--dim 0] [--loads 5]
+// takes to open the collection from IndexedDB and answer a first query (median of several page
+// loads; the WebAssembly core is loaded inside the timed open, as in a real page).
+// Usage: node bench/persistence/open_and_save.mjs [--docs 100000] [--dim 0] [--loads 5] [--hybrid]
+// --hybrid (with --dim): the first query also has a vector, so it needs the HNSW graph.
 import { openBrowser } from '../../tests/browser/harness.mjs';
 
 const arg = (name, fallback) => {
@@ -12,6 +14,7 @@ const arg = (name, fallback) => {
 const DOCS = arg('docs', 100000);
 const DIM = arg('dim', 0);
 const LOADS = arg('loads', 5);
+const HYBRID = process.argv.includes('--hybrid') && DIM > 0;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const browser = await openBrowser();
@@ -50,24 +53,28 @@ try {
   for (let i = 0; i < LOADS; i++) {
     const fresh = await browser.newPage();
     await fresh.waitForFunction(() => window.ospreyReady === true);
-    opens.push(await fresh.evaluate(async () => {
+    opens.push(await fresh.evaluate(async ({ dim, hybrid }) => {
+      const vector = hybrid ? Array.from({ length: dim }, (_, d) => Math.cos(d * 0.3)) : undefined;
       const t0 = performance.now();
       const c = await window.osprey.Osprey.open('bench');
-      const hits = await c.search('boundary layer heat', { k: 10 });
+      const opened = performance.now();
+      const hits = await c.search('boundary layer heat', { k: 10, vector });
       const ms = performance.now() - t0;
       const size = c.size;
       c.close();
       if (hits.length !== 10) throw new Error('search after open returned too few hits');
-      return { ms, size };
-    }));
+      return { ms, openMs: opened - t0, queryMs: ms - (opened - t0), size };
+    }, { dim: DIM, hybrid: HYBRID }));
     await fresh.close();
   }
   const openMs = median(opens.map((o) => o.ms));
+  const parts = `Osprey.open ${median(opens.map((o) => o.openMs)).toFixed(0)} ms + first query ` +
+    `${median(opens.map((o) => o.queryMs)).toFixed(0)} ms`;
   console.log(`documents: ${opens[0].size}${DIM ? `, ${DIM}-d vectors` : ''}`);
   console.log(`index: ${(built.indexMs / 1000).toFixed(1)} s; first save (snapshot): ${(built.snapshot.bytes / 1e6).toFixed(1)} MB in ${built.snapshotMs.toFixed(0)} ms`);
   console.log(`save after adding 100 documents: ${(built.incremental.bytes / 1024).toFixed(1)} KB (${built.incremental.kind}) in ${built.incrementalMs.toFixed(0)} ms`);
   console.log(`rewriting the whole collection instead: ${(built.fullBytes / 1e6).toFixed(1)} MB -> ratio ${(built.fullBytes / built.incremental.bytes).toFixed(0)}x fewer bytes`);
-  console.log(`open from IndexedDB + first query, median of ${LOADS} page loads: ${openMs.toFixed(0)} ms (all: ${opens.map((o) => o.ms.toFixed(0)).join(', ')})`);
+  console.log(`open from IndexedDB + first ${HYBRID ? 'hybrid' : 'text'} query, median of ${LOADS} page loads: ${openMs.toFixed(0)} ms (all: ${opens.map((o) => o.ms.toFixed(0)).join(', ')}; medians ${parts})`);
 } finally {
   await browser.close();
 }

@@ -19,7 +19,8 @@ struct Collection::Prepared {
   StoredDocument doc;
   std::optional<std::vector<float>> vector;
   std::array<std::vector<Token>, kFieldCount> fields;
-  std::optional<uint32_t> replaces;  // upsert of an existing id
+  std::optional<uint32_t> replaces;                             // upsert of an existing id
+  std::array<std::vector<Token>, kFieldCount> replaced_fields;  // the replaced document's
 };
 
 void CollectionOptions::validate() const {
@@ -49,8 +50,7 @@ Collection::~Collection() = default;
 Collection::Collection(Collection&&) noexcept = default;
 Collection& Collection::operator=(Collection&&) noexcept = default;
 
-std::array<std::vector<Token>, kFieldCount> Collection::analyze_fields(
-    const StoredDocument& doc) const {
+Collection::Fields Collection::analyze_fields(const StoredDocument& doc) const {
   return {analyzer_.analyze(doc.title), analyzer_.analyze(doc.body)};
 }
 
@@ -95,7 +95,7 @@ std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>
       }
       if (metadata.is_null()) metadata = json::object();
     }
-    if (dense_) {
+    if (has_dense()) {
       if (!in.vector) {
         throw Error(ErrorCode::kInvalidVector, what + " has no vector; this collection has a " +
                                                    std::to_string(options_.dense.dimension) +
@@ -114,18 +114,94 @@ std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>
     p.fields = analyze_fields(p.doc);
     prepared.push_back(std::move(p));
   }
+  // Decode what the change will touch (a loaded collection decodes on first use), so that a
+  // damaged stored part fails the batch here, before anything changes. New documents take free
+  // slots first; in new slots their postings are appended to stored lists without decoding
+  // those. (A stored dense index is not decoded: its changes wait in pending_dense_.)
+  const bool reuses_slots = store_.free_slot_count() > 0;
+  for (Prepared& p : prepared) {
+    if (p.replaces) p.replaced_fields = fields_for_erase(*p.replaces);
+    if (p.replaces || reuses_slots) sparse_.decode_terms(p.fields);
+  }
   return prepared;
+}
+
+Collection::Fields Collection::fields_for_erase(uint32_t slot) const {
+  Fields fields = analyze_fields(store_.at(slot));
+  sparse_.decode_terms(fields);
+  return fields;
+}
+
+VectorIndex* Collection::dense() const {
+  if (stored_dense_) {
+    const StoredSection& stored = *stored_dense_;
+    ByteReader in(stored.bytes->data() + stored.offset, stored.size, "collection");
+    auto index = load_vector_index(options_.dense, in, store_.slot_count());
+    if (!in.done()) in.fail("unexpected bytes after the dense index");
+    if (index->size() != stored.count) in.fail("the dense index holds another number of vectors");
+    // The changes made since loading, in order: the index is then what it would have been had it
+    // been decoded at once.
+    for (const PendingDense& change : pending_dense_) {
+      if (change.vector.empty() ? !index->contains(change.slot) : index->contains(change.slot)) {
+        in.fail("vectors and documents disagree");
+      }
+      if (change.vector.empty()) {
+        index->remove(change.slot);
+      } else {
+        index->add(change.slot, change.vector.data());
+      }
+    }
+    for (uint32_t slot = 0; slot < store_.slot_count(); ++slot) {
+      if (store_.live(slot) != index->contains(slot)) in.fail("vectors and documents disagree");
+    }
+    pending_dense_.clear();
+    dense_ = std::move(index);
+    // The loaded buffer still holds the encoded index. When that is a large part of it, the
+    // documents and posting lists (stored before it) move to a copy of what precedes it, and the
+    // buffer is freed with stored_dense_.
+    if (stored.size >= stored.offset / 2) {
+      auto before = std::make_shared<const std::vector<uint8_t>>(
+          stored.bytes->begin(), stored.bytes->begin() + long(stored.offset));
+      store_.rebase(before);
+      sparse_.rebase(before);
+    }
+    stored_dense_.reset();
+  }
+  return dense_.get();
+}
+
+size_t Collection::vector_count() const {
+  if (stored_dense_) {
+    size_t count = stored_dense_->count;
+    for (const PendingDense& change : pending_dense_) {
+      if (change.vector.empty()) {
+        count--;
+      } else {
+        count++;
+      }
+    }
+    return count;
+  }
+  return dense_ ? dense_->size() : 0;
 }
 
 void Collection::insert(Prepared& p) {
   uint32_t slot = store_.insert(std::move(p.doc));
   sparse_.add(slot, p.fields);
-  if (dense_) dense_->add(slot, p.vector->data());
+  if (stored_dense_) {
+    pending_dense_.push_back({slot, std::move(*p.vector)});
+  } else if (dense_) {
+    dense_->add(slot, p.vector->data());
+  }
 }
 
-void Collection::erase(uint32_t slot) {
-  sparse_.remove(slot, analyze_fields(store_.at(slot)));
-  if (dense_) dense_->remove(slot);
+void Collection::erase(uint32_t slot, const Fields& fields) {
+  sparse_.remove(slot, fields);
+  if (stored_dense_) {
+    pending_dense_.push_back({slot, {}});
+  } else if (dense_) {
+    dense_->remove(slot);
+  }
   rerank_->tokens.erase(store_.at(slot).id);  // token vectors describe the old content
   store_.erase(slot);
 }
@@ -143,7 +219,7 @@ void Collection::upsert(std::vector<DocumentInput> docs) {
   if (journal_) original = docs;
   auto prepared = prepare(docs, /*allow_existing=*/true);
   for (auto& p : prepared) {
-    if (p.replaces) erase(*p.replaces);
+    if (p.replaces) erase(*p.replaces, p.replaced_fields);
     insert(p);
   }
   if (journal_) journal_->record_upsert(*original);
@@ -157,7 +233,10 @@ void Collection::remove(const std::vector<std::string>& ids) {
     if (!slot) throw Error(ErrorCode::kUnknownId, "no document with id '" + id + "'");
     if (seen.insert(*slot).second) slots.push_back(*slot);
   }
-  for (uint32_t slot : slots) erase(slot);
+  std::vector<Fields> fields;
+  fields.reserve(slots.size());
+  for (uint32_t slot : slots) fields.push_back(fields_for_erase(slot));
+  for (size_t i = 0; i < slots.size(); ++i) erase(slots[i], fields[i]);
   if (journal_) journal_->record_remove(ids);
 }
 
@@ -194,7 +273,7 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
                                             ? "hybrid search needs query text and a vector"
                                             : "the query is empty: give text or a vector");
   }
-  if (use_dense && !dense_) {
+  if (use_dense && !has_dense()) {
     throw Error(ErrorCode::kInvalidArgument,
                 "this collection has no dense index: search it with text (mode 'sparse')");
   }
@@ -241,7 +320,7 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
   }
   if (use_dense) {
     DenseQuery q{query_vector.data(), stage_k, allowed_ptr, request.ef, request.exact};
-    dense_hits = dense_->search(q);
+    dense_hits = dense()->search(q);
   }
 
   std::vector<ScoredSlot> ranked;
@@ -311,8 +390,8 @@ Collection::SlotScores Collection::score_slots(const SearchRequest& request,
   SlotScores out;
   out.sparse = has_text ? score(sparse_slots, SearchMode::kSparse, 0.0f)
                         : std::vector<float>(sparse_slots.size(), 0.0f);
-  out.dense = dense_ && request.vector ? score(dense_slots, SearchMode::kDense, NAN)
-                                       : std::vector<float>(dense_slots.size(), NAN);
+  out.dense = has_dense() && request.vector ? score(dense_slots, SearchMode::kDense, NAN)
+                                            : std::vector<float>(dense_slots.size(), NAN);
   return out;
 }
 

@@ -111,7 +111,7 @@ class Collection {
   const StoredDocument* find(const std::string& id) const;
   const StoredDocument& document(uint32_t slot) const { return store_.at(slot); }
   size_t size() const { return store_.size(); }
-  size_t vector_count() const { return dense_ ? dense_->size() : 0; }
+  size_t vector_count() const;
   const CollectionOptions& options() const { return options_; }
   const Analyzer& analyzer() const { return analyzer_; }
   const Bm25Index& sparse_index() const { return sparse_; }
@@ -135,26 +135,56 @@ class Collection {
   RerankState& rerank_state() { return *rerank_; }
   const RerankState& rerank_state() const { return *rerank_; }
 
-  // One self-contained, versioned, checksummed buffer; load() checks everything it reads.
+  // One self-contained, versioned, checksummed buffer. Loading checks the checksum and the
+  // structure it needs to open; the collection keeps the bytes and decodes documents, posting
+  // lists and the dense index on first use (checking each then: CORRUPT_DATA if damaged).
   std::vector<uint8_t> serialize() const;
   static Collection deserialize(const uint8_t* data, size_t size);
+  // Keeps `bytes` (no copy). `checksum_verified`: the caller has just checked every byte against
+  // checksums of its own (the storage layer's per-page CRC-32C), so the payload's is not computed
+  // a second time; the structure is still checked.
+  static Collection deserialize(std::vector<uint8_t> bytes, bool checksum_verified = false);
 
   // 2: analyzer configuration (language, stemmer, stopwords, CJK mode) and positional postings.
-  // 3: optional rerank section (token vectors, feedback, trained ranker); 2 still loads.
-  static constexpr uint32_t kFormatVersion = 3;
+  // 3: optional rerank section (token vectors, feedback, trained ranker).
+  // 4: sized posting lists and dense section, so that opening decodes them only when used.
+  // 2 and 3 still load (decoded at once), and are saved as 4.
+  static constexpr uint32_t kFormatVersion = 4;
 
  private:
+  using Fields = std::array<std::vector<Token>, kFieldCount>;
   struct Prepared;
   std::vector<Prepared> prepare(std::vector<DocumentInput>& docs, bool allow_existing) const;
   void insert(Prepared& doc);
-  void erase(uint32_t slot);
-  std::array<std::vector<Token>, kFieldCount> analyze_fields(const StoredDocument& doc) const;
+  // The analyzed fields of documents about to be erased, with everything their erasure touches
+  // decoded first: a damaged stored part fails here, before anything changes.
+  Fields fields_for_erase(uint32_t slot) const;
+  void erase(uint32_t slot, const Fields& fields);
+  Fields analyze_fields(const StoredDocument& doc) const;
+  bool has_dense() const { return options_.dense.dimension > 0; }
+  // The dense index (nullptr without one), decoded from the loaded bytes on first use (and then
+  // given the pending changes).
+  VectorIndex* dense() const;
 
   CollectionOptions options_;
   Analyzer analyzer_;
   DocumentStore store_;
   Bm25Index sparse_;
-  std::unique_ptr<VectorIndex> dense_;
+  // A loaded dense index stays encoded in stored_dense_ until first used (mutable: dense()).
+  struct StoredSection {
+    SharedBytes bytes;
+    size_t offset = 0, size = 0;
+    size_t count = 0;  // vectors in it
+  };
+  mutable std::unique_ptr<VectorIndex> dense_;
+  mutable std::optional<StoredSection> stored_dense_;
+  // Vectors added (or removed: empty) while the dense index is still encoded, applied in order
+  // when it is decoded: adding documents to a loaded collection does not decode it.
+  struct PendingDense {
+    uint32_t slot;
+    std::vector<float> vector;
+  };
+  mutable std::vector<PendingDense> pending_dense_;
   std::unique_ptr<RerankState> rerank_;
   std::unique_ptr<ChangeJournal> journal_;
   bool journal_incomplete_ = true;  // nothing journaled yet: a fresh collection needs a snapshot

@@ -34,11 +34,17 @@ void Collection::apply_batch(
     }
     metadata.emplace_back(*slot, std::move(json));
   }
+  // Decode what the metadata updates and deletions touch (loaded collections decode on first
+  // use), so that a damaged stored part fails here.
+  for (const auto& entry : metadata) store_.at(entry.first);
+  std::vector<Fields> remove_fields;
+  remove_fields.reserve(remove_slots.size());
+  for (uint32_t slot : remove_slots) remove_fields.push_back(fields_for_erase(slot));
   // Then change. add() validates its whole batch before it changes anything, so it goes first;
   // what follows cannot fail (the slots found above are still those documents').
   this->add(std::move(add));
   for (auto& [slot, json] : metadata) store_.set_metadata(slot, std::move(json));
-  for (uint32_t slot : remove_slots) erase(slot);
+  for (size_t i = 0; i < remove_slots.size(); ++i) erase(remove_slots[i], remove_fields[i]);
   // The journal holds the additions (add() recorded them) and the deletions, but not metadata
   // moves or the passage map: the next save must be a full snapshot.
   if (journal_ && !remove_ids.empty()) journal_->record_remove(remove_ids);

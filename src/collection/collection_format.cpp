@@ -1,8 +1,13 @@
-// The collection's byte format (version 2; version 1 is refused with a clear error):
+// The collection's byte format (version 4; 2 and 3 load, 1 is refused with a clear error):
 //   magic "OSPREYDB" | u32 format version | u32 CRC-32C of the payload | u64 payload size | payload
-//   payload = analyzer config, dense options, documents, BM25 index, dense index (if any).
+//   payload = analyzer config, dense options, documents, BM25 index, dense index (if any), then
+//   the optional tagged sections (rerank state, ingested documents).
+// Version 4 puts before the dense index its vector count (varint) and byte size (u64), so that a
+// loaded collection can leave it encoded until a dense search or a change needs it; version 3
+// wrote the dense index bare. The BM25 section has its own layout number (see bm25_format.cpp).
 // All integers little-endian. Readers reject other magics, newer versions, checksum mismatches and
-// any structural inconsistency with a clear error instead of loading a broken collection.
+// any structural inconsistency with a clear error instead of loading a broken collection; parts
+// decoded on first use are checked then.
 #include <cstring>
 
 #include "collection/collection.h"
@@ -26,7 +31,20 @@ std::vector<uint8_t> Collection::serialize() const {
   options_.dense.save(payload);
   store_.save(payload);
   sparse_.save(payload);
-  if (dense_) dense_->save(payload);
+  if (has_dense()) {
+    if (!pending_dense_.empty()) dense();  // changes wait for it: decode and apply them
+    payload.varint(vector_count());
+    if (stored_dense_) {  // unchanged and unused since loading: its bytes as they were
+      payload.u64(stored_dense_->size);
+      payload.raw(stored_dense_->bytes->data() + stored_dense_->offset, stored_dense_->size);
+    } else {
+      const size_t at = payload.size();
+      payload.u64(0);
+      dense_->save(payload);
+      const uint64_t size = payload.size() - at - 8;
+      for (int i = 0; i < 8; ++i) payload.bytes()[at + size_t(i)] = uint8_t(size >> (8 * i));
+    }
+  }
   if (rerank_->tokens.size() || rerank_->feedback.size() || rerank_->ranker) {
     payload.u32(kRerankSectionTag);
     rerank_->save(payload);
@@ -47,6 +65,14 @@ std::vector<uint8_t> Collection::serialize() const {
 }
 
 Collection Collection::deserialize(const uint8_t* data, size_t size) {
+  return deserialize(std::vector<uint8_t>(data, data + size));
+}
+
+Collection Collection::deserialize(std::vector<uint8_t> buffer, bool checksum_verified) {
+  // Documents and posting lists point into the bytes: they are kept for the collection's life.
+  const auto bytes = std::make_shared<const std::vector<uint8_t>>(std::move(buffer));
+  const uint8_t* data = bytes->data();
+  const size_t size = bytes->size();
   if (size < sizeof kMagic || std::memcmp(data, kMagic, sizeof kMagic) != 0) {
     throw Error(ErrorCode::kUnsupportedFormat,
                 "not an Osprey collection (the data does not start with 'OSPREYDB')");
@@ -76,7 +102,7 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
                                              " (truncated or padded)");
   }
   const uint8_t* payload = data + kHeaderSize;
-  if (crc32c(payload, payload_size) != checksum) {
+  if (!checksum_verified && crc32c(payload, payload_size) != checksum) {
     throw Error(ErrorCode::kCorruptData, "collection is corrupt: checksum mismatch");
   }
 
@@ -84,15 +110,27 @@ Collection Collection::deserialize(const uint8_t* data, size_t size) {
   CollectionOptions options;
   options.analyzer = AnalyzerConfig::load(in);
   options.dense = DenseOptions::load(in);
-  DocumentStore store = DocumentStore::load(in);
-  Bm25Index sparse = Bm25Index::load(in);
+  DocumentStore store = DocumentStore::load(in, bytes);
+  Bm25Index sparse = Bm25Index::load(in, bytes);
   options.bm25 = sparse.params();
 
   Collection c(options);
   c.store_ = std::move(store);
   c.sparse_ = std::move(sparse);
   if (c.sparse_.document_count() != c.store_.size()) in.fail("BM25 document count");
-  if (options.dense.dimension > 0) {
+  if (options.dense.dimension > 0 && version >= 4) {
+    StoredSection stored;
+    stored.bytes = bytes;
+    stored.count = in.varint();
+    if (stored.count != c.store_.size()) in.fail("vectors and documents disagree");
+    const uint64_t dense_size = in.u64();
+    if (dense_size > in.remaining()) in.fail("the dense index is cut short");
+    stored.size = size_t(dense_size);
+    stored.offset = size_t(in.position() - data);
+    in.raw(stored.size);
+    c.dense_.reset();
+    c.stored_dense_ = std::move(stored);
+  } else if (options.dense.dimension > 0) {
     c.dense_ = load_vector_index(options.dense, in, c.store_.slot_count());
     for (uint32_t slot = 0; slot < c.store_.slot_count(); ++slot) {
       if (c.store_.live(slot) != c.dense_->contains(slot))

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,9 @@
 #include "core/error.h"
 
 namespace osprey {
+
+// A loaded collection's bytes, kept by the structures that decode parts of them on first use.
+using SharedBytes = std::shared_ptr<const std::vector<uint8_t>>;
 
 class ByteWriter {
  public:
@@ -86,6 +90,7 @@ class ByteReader {
   void floats(float* out, size_t n);
 
   size_t remaining() const { return size_t(end_ - p_); }
+  const uint8_t* position() const { return p_; }
   bool done() const { return p_ == end_; }
   [[noreturn]] void fail(const std::string& why) const;
 

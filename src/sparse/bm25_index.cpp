@@ -12,45 +12,16 @@
 #include <map>
 
 #include "core/error.h"
+#include "sparse/position_varints.h"
 
 namespace osprey {
 namespace {
-
-// Version of the index section layout; load() refuses others.
-constexpr uint8_t kSectionVersion = 2;
 
 // Pruning compares sums of bounds added in another order than the final score: allow for the
 // rounding so that a document is only skipped when it certainly cannot enter the top k.
 constexpr double kBoundSlack = 1.0 + 1e-5;
 
 constexpr size_t kMaxPrunedTerms = 64;
-
-void put_varint(std::vector<uint8_t>& out, uint32_t v) {
-  while (v >= 0x80) {
-    out.push_back(uint8_t(v) | 0x80);
-    v >>= 7;
-  }
-  out.push_back(uint8_t(v));
-}
-
-uint32_t get_varint(const uint8_t*& p) {
-  uint32_t v = 0;
-  for (int shift = 0;; shift += 7) {
-    uint8_t b = *p++;
-    v |= uint32_t(b & 0x7F) << shift;
-    if (!(b & 0x80)) return v;
-  }
-}
-
-// Size in bytes of `count` varints starting at p.
-size_t skip_varints(const uint8_t* p, size_t count) {
-  const uint8_t* start = p;
-  for (size_t i = 0; i < count; ++i) {
-    while (*p & 0x80) ++p;
-    ++p;
-  }
-  return size_t(p - start);
-}
 
 // Worst of the kept hits first: a heap ordered by `better` keeps the worst at the front.
 struct WorseFirst {
@@ -113,7 +84,7 @@ void Bm25Index::add(uint32_t slot, const std::array<std::vector<Token>, kFieldCo
   }
   for (size_t i = 0; i < occurrences.size();) {
     const std::string& term = *occurrences[i].term;
-    PostingList& list = postings_[term];
+    PostingList& list = list_for_add(term, slot);
     Posting p{slot, {0, 0}, uint32_t(list.positions.size())};
     uint32_t previous = 0, previous_field = 0;
     for (; i < occurrences.size() && *occurrences[i].term == term; ++i) {
@@ -140,9 +111,9 @@ void Bm25Index::add(uint32_t slot, const std::array<std::vector<Token>, kFieldCo
 void Bm25Index::remove(uint32_t slot, const std::array<std::vector<Token>, kFieldCount>& fields) {
   for (size_t f = 0; f < kFieldCount; ++f) {
     for (const Token& t : fields[f]) {
-      auto it = postings_.find(t.term);
-      if (it == postings_.end()) continue;  // already removed (the term repeats)
-      PostingList& list = it->second;
+      PostingList* found = find_for_update(t.term);
+      if (!found) continue;  // already removed (the term repeats)
+      PostingList& list = *found;
       auto p = std::lower_bound(list.postings.begin(), list.postings.end(), slot,
                                 [](const Posting& q, uint32_t s) { return q.slot < s; });
       if (p == list.postings.end() || p->slot != slot) continue;
@@ -155,7 +126,7 @@ void Bm25Index::remove(uint32_t slot, const std::array<std::vector<Token>, kFiel
       for (Posting& q : list.postings) {
         if (q.positions > offset) q.positions -= uint32_t(size);
       }
-      if (list.postings.empty()) postings_.erase(it);
+      if (list.postings.empty()) postings_.erase(t.term);
     }
   }
   for (size_t f = 0; f < kFieldCount; ++f) {
@@ -174,12 +145,42 @@ float Bm25Index::idf(size_t df) const {
 
 const Bm25Index::PostingList* Bm25Index::find(const std::string& term) const {
   auto it = postings_.find(term);
-  return it == postings_.end() ? nullptr : &it->second;
+  if (it != postings_.end()) {
+    if (it->second.stored_prefix) join_stored(it->second);
+    return &it->second;
+  }
+  StoredList* stored = stored_list(term);
+  return stored ? take(*stored) : nullptr;
+}
+
+Bm25Index::PostingList* Bm25Index::find_for_update(const std::string& term) {
+  return const_cast<PostingList*>(find(term));
+}
+
+Bm25Index::PostingList& Bm25Index::list_for_add(const std::string& term, uint32_t slot) {
+  auto it = postings_.find(term);
+  if (it != postings_.end()) {
+    if (it->second.stored_prefix && slot < stored_slots_) join_stored(it->second);
+    return it->second;
+  }
+  StoredList* stored = stored_list(term);
+  if (!stored) return postings_[term];
+  if (slot < stored_slots_) return *take(*stored);
+  PostingList& tail = postings_[term];
+  tail.stored_prefix = stored;
+  stored->taken = true;
+  stored_left_--;
+  return tail;
 }
 
 size_t Bm25Index::document_frequency(const std::string& term) const {
-  const PostingList* list = find(term);
-  return list ? list->postings.size() : 0;
+  auto it = postings_.find(term);
+  if (it != postings_.end()) {
+    const PostingList& list = it->second;
+    return list.postings.size() + (list.stored_prefix ? list.stored_prefix->count : 0);
+  }
+  const StoredList* stored = stored_list(term);  // its count, without decoding it
+  return stored ? stored->count : 0;
 }
 
 void Bm25Index::refresh_norms() const {
@@ -491,103 +492,14 @@ void Bm25Index::collect_phrase(const std::vector<PhraseTerm>& phrase, FieldMask 
 
 size_t Bm25Index::memory_bytes() const {
   size_t bytes = field_lengths_.capacity() * sizeof(field_lengths_[0]);
+  bytes += stored_.capacity() * sizeof(StoredList);
+  for (const StoredList& stored : stored_) bytes += stored.taken ? 0 : stored.size;
   for (const auto& inv : inverse_norms_) bytes += inv.capacity() * sizeof(float);
   for (const auto& [term, list] : postings_) {
     bytes += sizeof(term) + term.capacity() + sizeof(list) + 16;  // hash node overhead
     bytes += list.postings.capacity() * sizeof(Posting) + list.positions.capacity();
   }
   return bytes;
-}
-
-void Bm25Index::save(ByteWriter& out) const {
-  out.u8(kSectionVersion);
-  params_.save(out);
-  out.varint(doc_count_);
-  out.varint(field_lengths_.size());
-  for (const auto& lengths : field_lengths_) {
-    for (uint32_t l : lengths) out.varint(l);
-  }
-  // Terms in sorted order: the same collection always serializes to the same bytes.
-  std::vector<const std::string*> terms;
-  terms.reserve(postings_.size());
-  for (const auto& entry : postings_) terms.push_back(&entry.first);
-  std::sort(terms.begin(), terms.end(), [](auto* a, auto* b) { return *a < *b; });
-  out.varint(terms.size());
-  for (const std::string* term : terms) {
-    const PostingList& list = postings_.at(*term);
-    out.str(*term);
-    out.varint(list.postings.size());
-    uint32_t previous = 0;
-    for (const Posting& p : list.postings) {
-      out.varint(p.slot - previous);  // delta-coded: slots are sorted
-      previous = p.slot;
-      for (uint32_t tf : p.tf) out.varint(tf);
-      const size_t size = skip_varints(list.positions.data() + p.positions, p.tf[0] + p.tf[1]);
-      out.raw(list.positions.data() + p.positions, size);
-    }
-  }
-}
-
-Bm25Index Bm25Index::load(ByteReader& in) {
-  const uint8_t version = in.u8();
-  if (version != kSectionVersion) {
-    in.fail("unknown BM25 index layout version " + std::to_string(version));
-  }
-  Bm25Index index(Bm25Params::load(in));
-  index.doc_count_ = in.varint();
-  size_t slots = in.count(kFieldCount);
-  index.field_lengths_.resize(slots);
-  size_t present = 0;
-  for (auto& lengths : index.field_lengths_) {
-    bool any = false;
-    for (size_t f = 0; f < kFieldCount; ++f) {
-      uint64_t length = in.varint();
-      if (length > std::numeric_limits<uint32_t>::max()) in.fail("field length out of range");
-      lengths[f] = uint32_t(length);
-      index.total_lengths_[f] += lengths[f];
-      any = any || lengths[f] > 0;
-    }
-    present += any;
-  }
-  if (present > index.doc_count_) in.fail("more documents with text than documents");
-  size_t term_count = in.count(2);
-  index.postings_.reserve(term_count);
-  for (size_t t = 0; t < term_count; ++t) {
-    std::string term = in.str();
-    size_t n = in.count(1 + kFieldCount);
-    PostingList list;
-    list.postings.resize(n);
-    uint64_t slot = 0;
-    for (size_t i = 0; i < n; ++i) {
-      slot += in.varint();
-      if (slot >= slots || (i > 0 && slot == list.postings[i - 1].slot))
-        in.fail("posting out of range");
-      Posting& p = list.postings[i];
-      p.slot = uint32_t(slot);
-      p.positions = uint32_t(list.positions.size());
-      for (size_t f = 0; f < kFieldCount; ++f) {
-        uint64_t tf = in.varint();
-        if (tf > index.field_lengths_[slot][f]) in.fail("term frequency above length");
-        p.tf[f] = uint32_t(tf);
-      }
-      if (p.tf[0] + p.tf[1] == 0) in.fail("posting without occurrences");
-      for (size_t f = 0; f < kFieldCount; ++f) {
-        uint64_t position = 0;
-        for (uint32_t j = 0; j < p.tf[f]; ++j) {
-          const uint64_t delta = in.varint();
-          if (j > 0 && delta == 0) in.fail("positions not increasing");
-          position += delta;
-          if (position > std::numeric_limits<uint32_t>::max()) in.fail("position out of range");
-          put_varint(list.positions, uint32_t(delta));
-        }
-      }
-    }
-    if (list.postings.empty() ||
-        !index.postings_.emplace(std::move(term), std::move(list)).second) {
-      in.fail("empty or repeated term in the dictionary");
-    }
-  }
-  return index;
 }
 
 }  // namespace osprey

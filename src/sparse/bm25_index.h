@@ -3,11 +3,14 @@
 // Postings keep term positions (phrase queries). Documents are added, removed and replaced in
 // place; nothing is ever rebuilt. Top-k retrieval uses MaxScore dynamic pruning (Turtle & Flood,
 // 1995) and returns exactly what exhaustive scoring returns (same scores, same tie order).
+// A loaded index keeps the collection's bytes and decodes a term's posting list on first use, so
+// opening a large collection does not decode millions of postings that no query asked for.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -71,13 +74,18 @@ class Bm25Index {
   std::vector<ScoredSlot> search(const std::vector<std::string>& terms, size_t k,
                                  const Bitset* allowed) const;
 
+  // Decodes the stored posting lists of these terms now (CORRUPT_DATA if one is damaged), so that
+  // a change about to remove them, or to add them at a reused slot, cannot fail half-way.
+  // Changes nothing observable.
+  void decode_terms(const std::array<std::vector<Token>, kFieldCount>& fields) const;
+
   // Sets in `out` (sized slot_capacity()) the documents with `term` in one of `fields`.
   void collect(const std::string& term, FieldMask fields, Bitset& out) const;
   // Sets in `out` the documents where the terms occur at their relative offsets in one field.
   void collect_phrase(const std::vector<PhraseTerm>& phrase, FieldMask fields, Bitset& out) const;
 
   size_t document_count() const { return doc_count_; }
-  size_t term_count() const { return postings_.size(); }
+  size_t term_count() const { return postings_.size() + stored_left_; }
   size_t slot_capacity() const { return field_lengths_.size(); }
   size_t document_frequency(const std::string& term) const;
   float idf(size_t df) const;
@@ -85,7 +93,11 @@ class Bm25Index {
   size_t memory_bytes() const;  // approximate heap use of the index
 
   void save(ByteWriter& out) const;
-  static Bm25Index load(ByteReader& in);
+  // `bytes` own the data `in` reads: posting lists are decoded from them on first use.
+  static Bm25Index load(ByteReader& in, const SharedBytes& bytes);
+  // Reads the stored lists from `bytes` from now on: a copy of at least the loaded bytes up to the
+  // end of this index's section (so that the rest of the loaded buffer can be freed).
+  void rebase(const SharedBytes& bytes) const { bytes_ = bytes; }
 
  private:
   struct Posting {
@@ -94,9 +106,21 @@ class Bm25Index {
     uint32_t positions;  // byte offset in PostingList::positions: tf[0] title then tf[1] body
                          // positions, each field delta-coded as varints
   };
+  // A loaded term's posting list, still encoded in bytes_ (until taken into postings_).
+  struct StoredList {
+    size_t term_offset;  // offsets in bytes_, not pointers: see rebase()
+    uint32_t term_size;
+    uint32_t count;
+    size_t offset;
+    size_t size;
+    bool taken = false;
+  };
   struct PostingList {
     std::vector<Posting> postings;  // sorted by slot
     std::vector<uint8_t> positions;
+    // Set while the term's stored list is not decoded yet: these postings were added after it
+    // (new slots, above every stored one), and come after its postings.
+    const StoredList* stored_prefix = nullptr;
     // Largest per-weight score of any posting, by field mask (index mask - 1), valid while
     // bound_generation matches the index's generation (lengths and statistics unchanged).
     mutable std::array<float, 3> bound{};
@@ -109,10 +133,30 @@ class Bm25Index {
   float saturated(const Posting& p, FieldMask fields) const;
   std::vector<uint32_t> decode_positions(const PostingList& list, const Posting& p,
                                          Field field) const;
-  const PostingList* find(const std::string& term) const;
+  const PostingList* find(const std::string& term) const;  // decodes a stored list on first use
+  PostingList* find_for_update(const std::string& term);
+  // The list a posting of `slot` goes to (created if absent); a new slot is appended to a stored
+  // list without decoding it.
+  PostingList& list_for_add(const std::string& term, uint32_t slot);
+  std::string_view term_of(const StoredList& stored) const {
+    return {reinterpret_cast<const char*>(bytes_->data() + stored.term_offset), stored.term_size};
+  }
+  StoredList* stored_list(const std::string& term) const;  // an untaken one, or nullptr
+  PostingList* take(StoredList& stored) const;
+  void join_stored(PostingList& list) const;  // decodes list.stored_prefix in front of it
+  PostingList decode_stored(const StoredList& stored) const;
+  // Decodes `count` postings from [p, end), advancing p; `errors` reports what is wrong.
+  void decode_postings(const uint8_t*& p, const uint8_t* end, size_t count, size_t slot_limit,
+                       PostingList& list, const ByteReader& errors) const;
+  void encode_postings(const PostingList& list, ByteWriter& out) const;
 
   Bm25Params params_;
-  std::unordered_map<std::string, PostingList> postings_;
+  // The decoded lists (mutable: stored lists are decoded into it by const lookups).
+  mutable std::unordered_map<std::string, PostingList> postings_;
+  mutable SharedBytes bytes_;               // mutable: rebase()
+  mutable std::vector<StoredList> stored_;  // sorted by term
+  mutable size_t stored_left_ = 0;          // stored lists not taken yet
+  size_t stored_slots_ = 0;                 // slot capacity when loaded: stored slots are below
   std::vector<std::array<uint32_t, kFieldCount>> field_lengths_;  // by slot; 0 when absent
   std::array<uint64_t, kFieldCount> total_lengths_{};
   size_t doc_count_ = 0;

@@ -4,41 +4,82 @@
 
 namespace osprey {
 
-std::optional<uint32_t> DocumentStore::find(const std::string& id) const {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return std::nullopt;
-  return it->second;
-}
-
 uint32_t DocumentStore::insert(StoredDocument doc) {
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    docs_[slot] = std::move(doc);
-    live_[slot] = true;
   } else {
-    slot = uint32_t(docs_.size());
-    docs_.push_back(std::move(doc));
-    live_.push_back(true);
+    slot = uint32_t(live_.size());
+    docs_.emplace_back();
+    live_.push_back(false);
+    stored_.push_back(kNotStored);
   }
-  by_id_.emplace(docs_[slot].id, slot);
+  docs_[slot] = std::make_unique<StoredDocument>(std::move(doc));
+  live_[slot] = true;
+  ids_.insert(docs_[slot]->id, slot);
   return slot;
 }
 
 void DocumentStore::erase(uint32_t slot) {
-  by_id_.erase(docs_[slot].id);
-  docs_[slot] = StoredDocument{};
+  ids_.erase(id_of(slot), slot);
+  docs_[slot].reset();
+  stored_[slot] = kNotStored;
   live_[slot] = false;
   free_slots_.push_back(slot);
 }
 
+void DocumentStore::set_metadata(uint32_t slot, nlohmann::json metadata) {
+  at(slot);  // parse a stored document first: its other fields stay
+  docs_[slot]->metadata = std::move(metadata);
+}
+
+std::string_view DocumentStore::id_of(uint32_t slot) const {
+  return docs_[slot] ? std::string_view(docs_[slot]->id) : stored_id(slot);
+}
+
+std::string_view DocumentStore::stored_id(uint32_t slot) const {
+  ByteReader in(bytes_->data() + stored_[slot], bytes_->size() - stored_[slot], "collection");
+  const size_t size = in.count(1);
+  return {reinterpret_cast<const char*>(in.raw(size)), size};
+}
+
+const StoredDocument& DocumentStore::at(uint32_t slot) const {
+  if (docs_[slot]) return *docs_[slot];
+  static const StoredDocument kFree{};
+  if (!live_[slot]) return kFree;
+  ByteReader in(bytes_->data() + stored_[slot], bytes_->size() - stored_[slot], "collection");
+  auto d = std::make_unique<StoredDocument>();
+  d->id = in.str();
+  d->title = in.str();
+  d->body = in.str();
+  const size_t size = in.count(1);
+  const uint8_t* metadata = in.raw(size);
+  d->metadata = size == 0 ? nlohmann::json::object()
+                          : nlohmann::json::parse(metadata, metadata + size, nullptr, false);
+  if (d->metadata.is_discarded() || !d->metadata.is_object()) {
+    in.fail("the metadata of a stored document is not a JSON object");
+  }
+  docs_[slot] = std::move(d);
+  return *docs_[slot];
+}
+
+// Per slot: u8 live, then for a live slot id, title, body and metadata (JSON text, empty for {})
+// as length-prefixed strings; then the free slots in reuse order.
 void DocumentStore::save(ByteWriter& out) const {
-  out.varint(docs_.size());
-  for (size_t slot = 0; slot < docs_.size(); ++slot) {
+  out.varint(live_.size());
+  for (size_t slot = 0; slot < live_.size(); ++slot) {
     out.u8(live_[slot] ? 1 : 0);
     if (!live_[slot]) continue;
-    const auto& d = docs_[slot];
+    if (!docs_[slot]) {
+      // Not parsed since loading: the record's bytes as they were.
+      const uint8_t* record = bytes_->data() + stored_[slot];
+      ByteReader in(record, bytes_->size() - stored_[slot], "collection");
+      for (int field = 0; field < 4; ++field) in.raw(in.count(1));
+      out.raw(record, size_t(in.position() - record));
+      continue;
+    }
+    const StoredDocument& d = *docs_[slot];
     out.str(d.id);
     out.str(d.title);
     out.str(d.body);
@@ -49,29 +90,30 @@ void DocumentStore::save(ByteWriter& out) const {
   for (uint32_t slot : free_slots_) out.varint(slot);
 }
 
-DocumentStore DocumentStore::load(ByteReader& in) {
+// Walks the records without parsing them: their offsets and ids are all that opening needs.
+DocumentStore DocumentStore::load(ByteReader& in, const SharedBytes& bytes) {
   DocumentStore store;
+  store.bytes_ = bytes;
   const size_t slots = in.count(1);
   store.docs_.resize(slots);
   store.live_.resize(slots, false);
+  store.stored_.resize(slots, kNotStored);
+  store.ids_.reserve(slots);
+  auto id_of = [&store](uint32_t slot) { return store.stored_id(slot); };
   for (size_t slot = 0; slot < slots; ++slot) {
-    if (!in.u8()) continue;
-    StoredDocument d;
-    d.id = in.str();
-    d.title = in.str();
-    d.body = in.str();
-    std::string metadata = in.str();
-    d.metadata = metadata.empty() ? nlohmann::json::object()
-                                  : nlohmann::json::parse(metadata, nullptr, false);
-    if (d.metadata.is_discarded() || !d.metadata.is_object()) in.fail("document metadata");
-    if (d.id.empty() || !store.by_id_.emplace(d.id, uint32_t(slot)).second) {
-      in.fail("empty or repeated document id");
-    }
-    store.docs_[slot] = std::move(d);
+    const uint8_t live = in.u8();
+    if (live > 1) in.fail("bad document flag");
+    if (!live) continue;
+    store.stored_[slot] = size_t(in.position() - bytes->data());
+    const size_t id_size = in.count(1);
+    const std::string_view id(reinterpret_cast<const char*>(in.raw(id_size)), id_size);
+    for (int field = 0; field < 3; ++field) in.raw(in.count(1));  // title, body, metadata
+    if (id.empty() || store.ids_.find(id, id_of)) in.fail("empty or repeated document id");
+    store.ids_.insert(id, uint32_t(slot));
     store.live_[slot] = true;
   }
   const size_t free_count = in.count(1);
-  if (free_count + store.by_id_.size() != slots) in.fail("free slot list does not match");
+  if (free_count + store.ids_.size() != slots) in.fail("free slot list does not match");
   std::vector<bool> listed(slots, false);
   for (size_t i = 0; i < free_count; ++i) {
     uint64_t slot = in.varint();

@@ -300,7 +300,21 @@ TEST_CASE("structurally invalid payloads with a valid checksum are still refused
     for (int b = 0; b < 4; ++b) mutated[12 + b] = uint8_t(crc >> (8 * b));
     try {
       Collection loaded = Collection::deserialize(mutated.data(), mutated.size());
-      loaded.search(text_query("w1"));  // whatever loaded must be usable
+      // Whatever loaded must be usable, or refuse clearly the parts it decodes on first use
+      // (documents, posting lists, the dense index), and a change it refuses changes nothing.
+      const auto before = loaded.serialize();
+      try {
+        loaded.upsert({doc("d5", "", "w1 w2 new", "", random_vector(rng, 8)),
+                       doc("fresh", "", "w1", "", random_vector(rng, 8))});
+      } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::kCorruptData);
+        CHECK(loaded.serialize() == before);
+      }
+      loaded.search(text_query("w1"));
+      SearchRequest dense;
+      dense.vector = random_vector(rng, 8);
+      loaded.search(dense);
+      for (int i = 0; i < 40; ++i) loaded.find("d" + std::to_string(i));
     } catch (const Error& e) {
       CHECK((e.code() == ErrorCode::kCorruptData || e.code() == ErrorCode::kUnsupportedFormat));
       refused++;

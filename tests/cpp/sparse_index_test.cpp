@@ -161,25 +161,70 @@ TEST_CASE("sparse: the index round-trips and corrupt bytes are refused") {
     index.add(uint32_t(i), analyzed(a, docs[i].first, docs[i].second));
   ByteWriter w;
   index.save(w);
-  ByteReader r(w.bytes().data(), w.size(), "index");
-  Bm25Index loaded = Bm25Index::load(r);
+  const auto bytes = std::make_shared<const std::vector<uint8_t>>(w.bytes());
+  ByteReader r(bytes->data(), bytes->size(), "index");
+  Bm25Index loaded = Bm25Index::load(r, bytes);
   CHECK(r.done());
+  CHECK(loaded.term_count() == index.term_count());
+  CHECK(loaded.document_frequency("w3") == index.document_frequency("w3"));
   for (const char* q : {"w1", "w2", "w7", "w100"}) {
     check_same(loaded.search(std::vector<std::string>{q, "w3"}, 20, nullptr),
                index.search(std::vector<std::string>{q, "w3"}, 20, nullptr));
   }
-  // Flip bytes one at a time: every load either succeeds or throws CORRUPT_DATA.
+  // Partly decoded, it saves the same bytes (decoded lists encoded again, the rest copied).
+  ByteWriter again;
+  loaded.save(again);
+  CHECK(again.bytes() == w.bytes());
+  // Flip bytes one at a time: every load either succeeds or throws CORRUPT_DATA, and so does
+  // decoding every posting list of what loaded.
+  std::vector<std::string> terms;
+  for (int t = 0; t < 300; ++t) terms.push_back("w" + std::to_string(t));
   for (size_t i = 0; i < w.size(); i += 7) {
-    std::vector<uint8_t> bad = w.bytes();
-    bad[i] ^= 0x5A;
-    ByteReader rb(bad.data(), bad.size(), "index");
+    auto bad = std::make_shared<std::vector<uint8_t>>(w.bytes());
+    (*bad)[i] ^= 0x5A;
+    ByteReader rb(bad->data(), bad->size(), "index");
     try {
-      (void)Bm25Index::load(rb);
+      Bm25Index damaged = Bm25Index::load(rb, bad);
+      for (const auto& term : terms)
+        (void)damaged.search(std::vector<std::string>{term}, 5, nullptr);
     } catch (const Error& e) {
       CHECK(e.code() == ErrorCode::kCorruptData);
     }
   }
-  std::vector<uint8_t> truncated(w.bytes().begin(), w.bytes().begin() + long(w.size() / 2));
-  ByteReader rt(truncated.data(), truncated.size(), "index");
-  CHECK_OSPREY_ERROR(Bm25Index::load(rt), ErrorCode::kCorruptData);
+  auto truncated = std::make_shared<const std::vector<uint8_t>>(
+      w.bytes().begin(), w.bytes().begin() + long(w.size() / 2));
+  ByteReader rt(truncated->data(), truncated->size(), "index");
+  CHECK_OSPREY_ERROR(Bm25Index::load(rt, truncated), ErrorCode::kCorruptData);
+}
+
+TEST_CASE("sparse: a loaded index changes like the index it was saved from") {
+  std::mt19937 rng(5);
+  Analyzer a;
+  Bm25Index index;
+  auto docs = random_corpus(rng, 120);
+  for (size_t i = 0; i < docs.size(); ++i)
+    index.add(uint32_t(i), analyzed(a, docs[i].first, docs[i].second));
+  ByteWriter w;
+  index.save(w);
+  const auto bytes = std::make_shared<const std::vector<uint8_t>>(w.bytes());
+  ByteReader r(bytes->data(), bytes->size(), "index");
+  Bm25Index loaded = Bm25Index::load(r, bytes);
+  // Remove, re-add and add on both; the loaded one decodes only the lists these touch.
+  for (Bm25Index* target : {&index, &loaded}) {
+    for (uint32_t slot : {3u, 40u, 77u}) {
+      target->remove(slot, analyzed(a, docs[slot].first, docs[slot].second));
+    }
+    target->add(40, analyzed(a, "fresh title", "w1 w2 novelterm"));
+    target->add(120, analyzed(a, "", "w5 w5 w9 another"));
+  }
+  CHECK(loaded.term_count() == index.term_count());
+  CHECK(loaded.document_count() == index.document_count());
+  for (const char* q : {"w1", "w5", "novelterm", "w9", "w3"}) {
+    check_same(loaded.search(std::vector<std::string>{q}, 20, nullptr),
+               index.search(std::vector<std::string>{q}, 20, nullptr));
+  }
+  ByteWriter wl, wi;
+  loaded.save(wl);
+  index.save(wi);
+  CHECK(wl.bytes() == wi.bytes());
 }

@@ -62,7 +62,10 @@ export interface OpenOptions {
    * bundler, `ortUrl` says where onnxruntime-web's ESM build is (import maps do not reach workers).
    */
   modelOptions?: { onProgress?: (progress: { url: string; loaded: number; total: number }) => void; ortUrl?: string } & Record<string, unknown>;
-  /** Your own embedder, used like `model`. */
+  /**
+   * Your own embedder, used like `model`. A saved collection records its `id` and
+   * `tokenizerFingerprint` (when given) and refuses to open with others (`MISMATCH`).
+   */
   embedder?: Embedder;
 }
 
@@ -245,6 +248,8 @@ export type SearchResults = SearchHit[] & {
 /** An embedding model as a collection uses it. */
 export interface Embedder {
   readonly id?: string;
+  /** A fingerprint of the tokenizer it embeds with (Osprey's Tokenizer has `fingerprint`). */
+  readonly tokenizerFingerprint?: string;
   readonly dimension: number;
   embedDocuments(texts: string[]): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;

@@ -7,6 +7,7 @@ import { toJson } from './json.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
 import { Persistence } from './storage/persistence.js';
+import { tokenizerFingerprint } from './storage/binding.js';
 import * as ingest from './ingest.js';
 import { openInWorker } from './worker/client.js';
 import { cascadeSearch, clearRanker, rankerInfo, recordFeedback, setTokenVectors, trainRanker } from './rerank.js';
@@ -292,9 +293,11 @@ export const Osprey = {
     const core = await loadCore({ wasmUrl, wasmBinary });
     const storage = chooseStorage(storageOption);
     if (options.persist) await globalThis.navigator?.storage?.persist?.();
+    // The stored collection is bound to the model and its tokenizer (storage/binding.js).
+    const tokenizer = embedder ? await tokenizerFingerprint(core, embedder, { model, modelOptions }) : undefined;
     const collection = new Collection(null, name, storage, embedder);
     const persistence = new Persistence({
-      core, storage, name, model: embedder?.id, handle: collection._handle(),
+      core, storage, name, model: embedder?.id, tokenizer, handle: collection._handle(),
       onChange: (generation) => collection._remoteChange(generation),
     });
     await collection._attach(persistence, { createOptions, bytes });

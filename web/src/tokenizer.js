@@ -139,6 +139,11 @@ export class Tokenizer {
   /** tokenizer_config.json's model_max_length (0 when unknown). */
   get modelMaxLength() { return this.#live.modelMaxLength(); }
   get padId() { return this.#live.padId(); }
+  /**
+   * A stable fingerprint of this tokenizer's definition (tokenizer.json and tokenizer_config.json):
+   * collections built with a model's embeddings record it, and refuse to open with another.
+   */
+  get fingerprint() { return this.#live.fingerprint(); }
 
   /** Frees the WebAssembly memory of this tokenizer. */
   dispose() {

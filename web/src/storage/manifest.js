@@ -98,12 +98,14 @@ export function referencedKeys(manifest) {
 /** Bytes of the log since the snapshot: the compaction policy weighs them against its size. */
 export const logSize = (manifest) => manifest.records.reduce((sum, r) => sum + r.size, 0);
 
+// The snapshot comes back as its checked pages (the core copies them into one buffer itself, so
+// a 100 MB snapshot is not also joined here); each record as one Uint8Array.
 async function assemble(name, manifest, readPages, checksum) {
   const entries = [manifest.snapshot, ...manifest.records];
   const keys = entries.flatMap((e) => e.pages.map((p) => p.key));
   const pages = await readPages(keys);
-  const join = (entry) => {
-    const out = new Uint8Array(entry.size);
+  const checked = (entry) => {
+    const out = [];
     let offset = 0;
     for (const page of entry.pages) {
       const bytes = pages.get(page.key);
@@ -113,7 +115,7 @@ async function assemble(name, manifest, readPages, checksum) {
       if (bytes.length !== page.size || checksum(bytes) !== page.crc) {
         throw new OspreyError(`collection '${name}' generation ${manifest.generation}: page ${page.key.split(SEP).slice(1).join('/')} fails its checksum`, 'CORRUPT_DATA');
       }
-      out.set(bytes, offset);
+      out.push(bytes);
       offset += bytes.length;
     }
     if (offset !== entry.size) {
@@ -121,25 +123,39 @@ async function assemble(name, manifest, readPages, checksum) {
     }
     return out;
   };
-  return { snapshot: join(manifest.snapshot), records: manifest.records.map(join) };
+  const join = (entry) => {
+    const parts = checked(entry);
+    if (parts.length === 1) return parts[0];
+    const out = new Uint8Array(entry.size);
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  };
+  return { snapshot: checked(manifest.snapshot), records: manifest.records.map(join) };
 }
 
 /**
  * Reads the current generation, or the previous one when a page of the current one is missing or
  * corrupt (then `recovered` says why). Throws CORRUPT_DATA when neither is intact.
+ * Returns {manifest, headGeneration, snapshot: its pages (Uint8Array[]), records: Uint8Array[],
+ * recovered, verified: true (every page passed its checksum)}.
  */
 export async function readGeneration(name, manifest, readPages, checksum) {
   checkManifest(name, manifest);
   const headGeneration = manifest.generation;
   try {
-    return { manifest, headGeneration, ...(await assemble(name, manifest, readPages, checksum)), recovered: null };
+    return { manifest, headGeneration, ...(await assemble(name, manifest, readPages, checksum)), recovered: null,
+      verified: true };
   } catch (error) {
     if (error.code !== 'CORRUPT_DATA' || !manifest.previous) throw error;
     try {
       const previous = checkManifest(name, manifest.previous);
       const result = await assemble(name, previous, readPages, checksum);
       return { manifest: previous, headGeneration, ...result,
-        recovered: { generation: previous.generation, reason: error.message } };
+        recovered: { generation: previous.generation, reason: error.message }, verified: true };
     } catch (olderError) {
       throw new OspreyError(`${error.message}; the previous generation is not intact either ` +
         `(${olderError.message})`, 'CORRUPT_DATA', { cause: error });

@@ -4,6 +4,7 @@
 // a newer generation merges it first (its own changes replayed on top: last writer wins per
 // document), so no update is lost. Other tabs hear of new generations on a BroadcastChannel.
 import { OspreyError } from '../errors.js';
+import { bindingOf, checkBinding } from './binding.js';
 import { logSize } from './manifest.js';
 
 // Compaction: a new snapshot once the log is half the snapshot's size, or this many records long.
@@ -20,14 +21,12 @@ function withLock(name, fn) {
   return run;
 }
 
-const bindingOf = (info, model) =>
-  ({ dimension: info.dimension, metric: info.metric, index: info.index, model: model ?? null });
-
 export class Persistence {
   #core;    // the WASM module: Collection, crc32c
   #storage;
   #name;
-  #model;   // embedding model id bound to the collection (undefined: not checked)
+  #embedding; // {model, tokenizer}: the embedding model id and tokenizer fingerprint (model
+              // undefined: this opener does not embed, nothing to check)
   #handle;  // {get(), set(handle)}: the collection's current core handle
   #onChange;
   #base = null;           // manifest of the generation the collection was built from
@@ -39,11 +38,11 @@ export class Persistence {
   recovered = null;
   lastSave = null; // {kind: 'snapshot' | 'record', bytes, generation} of the last commit
 
-  constructor({ core, storage, name, model, handle, onChange }) {
+  constructor({ core, storage, name, model, tokenizer, handle, onChange }) {
     this.#core = core;
     this.#storage = storage;
     this.#name = name;
-    this.#model = model;
+    this.#embedding = { model, tokenizer };
     this.#handle = handle;
     this.#onChange = onChange;
   }
@@ -54,12 +53,13 @@ export class Persistence {
   /**
    * The core handle of `name`: from `bytes` (an import, stored by the next save), else from storage,
    * else a new collection made with `createOptions`. Refuses a stored collection whose dimension,
-   * metric, index or embedding model differs from what `createOptions`/the model ask for.
+   * metric, index, analyzer, embedding model or tokenizer differs from what `createOptions`/the
+   * model ask for (binding.js).
    */
   async open({ createOptions, bytes }) {
     let handle;
     if (bytes) {
-      handle = this.#core.Collection.load(bytes);
+      handle = this.#core.Collection.load(bytes, {});
       this.#needsSnapshot = this.#replacing = true;
     } else {
       const stored = await this.#storage.read(this.#name, this.#checksum);
@@ -71,7 +71,7 @@ export class Persistence {
       }
     }
     try {
-      this.#checkBinding(this.#base?.binding, handle, createOptions);
+      checkBinding(this.#name, this.#base?.binding ?? null, handle.info(), this.#embedding, createOptions);
       handle.setJournaling(true); // a new or imported collection: its first save is a snapshot
     } catch (error) {
       handle.delete();
@@ -81,9 +81,11 @@ export class Persistence {
     return handle;
   }
 
-  // The stored snapshot with its records replayed in order, journaling from that state on.
+  // The stored snapshot with its records replayed in order, journaling from that state on. The
+  // core loads what opening needs and decodes the rest on first use. Pages that the storage layer
+  // checked are not checksummed again (a custom storage that does not say so is).
   #build(stored) {
-    const handle = this.#core.Collection.load(stored.snapshot);
+    const handle = this.#core.Collection.load(stored.snapshot, { verified: stored.verified === true });
     try {
       for (const record of stored.records) handle.applyJournal(record);
       handle.setJournaling(true);
@@ -100,21 +102,6 @@ export class Persistence {
         `${stored.recovered.generation} instead.`);
     }
     return handle;
-  }
-
-  #checkBinding(binding, handle, options) {
-    const actual = bindingOf(handle.info(), this.#model);
-    if (binding && this.#model !== undefined && (binding.model ?? null) !== actual.model) {
-      throw new OspreyError(`collection '${this.#name}' was built with embedding model ` +
-        `${JSON.stringify(binding.model)}, not ${JSON.stringify(actual.model)}: open it with that model, ` +
-        'or re-embed it into a new collection', 'MISMATCH');
-    }
-    for (const key of ['dimension', 'metric', 'index']) {
-      if (options[key] !== undefined && options[key] !== actual[key]) {
-        throw new OspreyError(`collection '${this.#name}' was saved with ${key} ` +
-          `${JSON.stringify(actual[key])}, not ${JSON.stringify(options[key])}`, 'MISMATCH');
-      }
-    }
   }
 
   /** True when the collection has changes that are not saved. */
@@ -153,7 +140,7 @@ export class Persistence {
             base,
             snapshot,
             records: compact ? [] : this.#pending,
-            binding: bindingOf(handle.info(), this.#model),
+            binding: bindingOf(handle.info(), this.#embedding, base?.binding),
             checksum: this.#checksum,
           });
           this.#base = manifest;
