@@ -47,7 +47,8 @@ test('index dropped and chosen files, search with highlights and scores, reload 
   // Hybrid: every document has a vector, so all four come back; the two with the word rank first
   // (reciprocal rank fusion: BM25 + vector beats vector alone).
   await page.fill('#query', 'thermals');
-  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 4);
+  await page.waitForFunction(() => document.querySelector('#results').dataset.query === 'thermals');
+  assert.equal(await page.$$eval('li.hit', (items) => items.length), 4);
   const first = await results(page);
   assert.deepEqual(first.slice(0, 2).map((r) => r.title).sort(), ['fields.txt', 'gliders.txt']);
   for (const r of first.slice(0, 2)) {
@@ -59,14 +60,15 @@ test('index dropped and chosen files, search with highlights and scores, reload 
     assert.match(r.scores, /^score \d+\.\d{3} · vector -?\d+\.\d{3} \(rank [1-4]\)$/);
   }
   await page.fill('#query', 'warm air');
-  await page.waitForFunction(() => document.querySelector('li.hit h3')?.textContent && document.querySelectorAll('li.hit mark').length >= 2);
+  await page.waitForFunction(() => document.querySelector('#results').dataset.query === 'warm air');
   assert.deepEqual((await results(page)).slice(0, 2).map((r) => r.title).sort(), ['Heat & air', 'gliders.txt']);
 
   await page.reload();
   await page.waitForFunction(() => window.staticExampleReady === true);
   assert.match(await page.textContent('#status'), /^4 documents \(4 passages\), saved in IndexedDB/);
   await page.fill('#query', 'thermals');
-  await page.waitForFunction(() => document.querySelectorAll('li.hit').length === 4);
+  await page.waitForFunction(() => document.querySelector('#results').dataset.query === 'thermals');
+  assert.equal(await page.$$eval('li.hit', (items) => items.length), 4);
   assert.deepEqual(await results(page), first);
 
   // The same file name again replaces that document (its passages re-indexed), adding none.

@@ -93,7 +93,11 @@ let searchId = 0;
 async function search() {
   const query = $('query').value.trim();
   const id = ++searchId;
-  if (!query) { $('results').replaceChildren(); return; }
+  if (!query) {
+    $('results').replaceChildren();
+    $('results').dataset.query = '';
+    return;
+  }
   const started = performance.now();
   // Document hits, each with its best passage (score = that passage's, with its per-stage breakdown).
   const hits = await collection.searchDocuments(query, { k: 10, passagesPerDocument: 1 });
@@ -109,6 +113,7 @@ async function search() {
     return li;
   }));
   status(`${summary} ${hits.length} result${hits.length === 1 ? '' : 's'} in ${ms.toFixed(1)} ms.`);
+  $('results').dataset.query = query; // which query the list answers (the hits of a newer one may be pending)
 }
 
 $('files').addEventListener('change', (e) => indexFiles([...e.target.files]).catch(showError));
