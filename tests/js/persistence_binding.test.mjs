@@ -124,10 +124,12 @@ test("a model whose tokenizer files differ from the collection's is a MISMATCH",
     const c = await Osprey.open('with-model', { storage, model: original });
     await c.add([{ id: 'water', text: 'The boiling point of water decreases at high altitude.' }]);
     await c.save();
+    const own = c.embedder.tokenizerFingerprint; // what the loaded model says, without re-reading files
     c.close();
     const recorded = (await storage.head('with-model')).binding.tokenizer;
     const tokenizer = await Tokenizer.fromJson(json, config);
     assert.equal(recorded, tokenizer.fingerprint);
+    assert.equal(own, recorded);
     tokenizer.dispose();
 
     await rejectsWith(Osprey.open('with-model', { storage, model: altered }), 'MISMATCH', /tokenizer/);

@@ -96,6 +96,15 @@ export class TextEmbedder {
   get dimension() { return this.entry.dimension; }
   get metric() { return this.entry.metric ?? (this.entry.normalize ? 'cosine' : 'dot'); }
   get device() { return this.#passage.device; }
+  /**
+   * Fingerprint of the tokenizer(s) (query + passage for a dual encoder), as storage/binding.js
+   * computes it from the files; undefined when a tokenizer cannot say (then binding.js reads them).
+   */
+  get tokenizerFingerprint() {
+    const encoders = this.#query === this.#passage ? [this.#passage] : [this.#query, this.#passage];
+    const prints = encoders.map((e) => e.tokenizer.raw?.fingerprint);
+    return prints.every((p) => typeof p === 'string') ? prints.join('+') : undefined;
+  }
 
   /**
    * @param {string[]} texts
