@@ -152,19 +152,34 @@ TEST_CASE("sparse: phrases need adjacent positions in one field") {
   CHECK(phrase({"missing", "layer"}, kAllFields).empty());
 }
 
-TEST_CASE("sparse: the index round-trips and corrupt bytes are refused") {
-  std::mt19937 rng(3);
+// An index over `count` random documents, saved, and loaded back from those bytes.
+struct SavedIndex {
   Analyzer a;
   Bm25Index index;
-  auto docs = random_corpus(rng, 200);
-  for (size_t i = 0; i < docs.size(); ++i)
-    index.add(uint32_t(i), analyzed(a, docs[i].first, docs[i].second));
+  std::vector<std::pair<std::string, std::string>> docs;
   ByteWriter w;
-  index.save(w);
-  const auto bytes = std::make_shared<const std::vector<uint8_t>>(w.bytes());
-  ByteReader r(bytes->data(), bytes->size(), "index");
-  Bm25Index loaded = Bm25Index::load(r, bytes);
-  CHECK(r.done());
+  Bm25Index loaded;
+  bool read_all = false;
+
+  SavedIndex(unsigned seed, size_t count) {
+    std::mt19937 rng(seed);
+    docs = random_corpus(rng, count);
+    for (size_t i = 0; i < docs.size(); ++i)
+      index.add(uint32_t(i), analyzed(a, docs[i].first, docs[i].second));
+    index.save(w);
+    const auto bytes = std::make_shared<const std::vector<uint8_t>>(w.bytes());
+    ByteReader r(bytes->data(), bytes->size(), "index");
+    loaded = Bm25Index::load(r, bytes);
+    read_all = r.done();
+  }
+};
+
+TEST_CASE("sparse: the index round-trips and corrupt bytes are refused") {
+  SavedIndex saved(3, 200);
+  Bm25Index& index = saved.index;
+  ByteWriter& w = saved.w;
+  Bm25Index& loaded = saved.loaded;
+  CHECK(saved.read_all);
   CHECK(loaded.term_count() == index.term_count());
   CHECK(loaded.document_frequency("w3") == index.document_frequency("w3"));
   for (const char* q : {"w1", "w2", "w7", "w100"}) {
@@ -198,17 +213,11 @@ TEST_CASE("sparse: the index round-trips and corrupt bytes are refused") {
 }
 
 TEST_CASE("sparse: a loaded index changes like the index it was saved from") {
-  std::mt19937 rng(5);
-  Analyzer a;
-  Bm25Index index;
-  auto docs = random_corpus(rng, 120);
-  for (size_t i = 0; i < docs.size(); ++i)
-    index.add(uint32_t(i), analyzed(a, docs[i].first, docs[i].second));
-  ByteWriter w;
-  index.save(w);
-  const auto bytes = std::make_shared<const std::vector<uint8_t>>(w.bytes());
-  ByteReader r(bytes->data(), bytes->size(), "index");
-  Bm25Index loaded = Bm25Index::load(r, bytes);
+  SavedIndex saved(5, 120);
+  Analyzer& a = saved.a;
+  Bm25Index& index = saved.index;
+  const auto& docs = saved.docs;
+  Bm25Index& loaded = saved.loaded;
   // Remove, re-add and add on both; the loaded one decodes only the lists these touch.
   for (Bm25Index* target : {&index, &loaded}) {
     for (uint32_t slot : {3u, 40u, 77u}) {
