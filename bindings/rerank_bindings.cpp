@@ -64,14 +64,15 @@ RerankQuery query_from(const val& q, const std::string& where) {
   val vector = q["vector"];
   if (!vector.isUndefined() && !vector.isNull()) out.vector = get_vector(vector, where + ".vector");
   val tokens = q["tokenVectors"];
+  val weights = q["tokenWeights"];
+  const bool has_weights = !weights.isUndefined() && !weights.isNull();
   if (!tokens.isUndefined() && !tokens.isNull()) {
     out.tokens = tokens_from(tokens, get_number(q, "tokenDim", where, 0), where + ".tokenVectors");
-    val weights = q["tokenWeights"];
-    if (!weights.isUndefined() && !weights.isNull()) {
+    if (has_weights) {
       weight_tokens(*out.tokens, get_vector(weights, where + ".tokenWeights"),
                     where + ".tokenWeights");
     }
-  } else if (!q["tokenWeights"].isUndefined() && !q["tokenWeights"].isNull()) {
+  } else if (has_weights) {
     type_error(where + ".tokenWeights", "given with tokenVectors");
   }
   return out;

@@ -9,9 +9,9 @@ namespace osprey {
 
 std::vector<float> prf_scores(const Collection& collection,
                               const std::vector<SearchHit>& candidates, const PrfOptions& options) {
-  std::vector<float> out(candidates.size(), 0.0f);
+  const std::vector<float> zeros(candidates.size(), 0.0f);
   const size_t m = std::min(options.feedback_docs, candidates.size());
-  if (m == 0 || options.terms == 0) return out;
+  if (m == 0 || options.terms == 0) return zeros;
   const Bm25Index& index = collection.sparse_index();
 
   // Term weight: sum over the feedback documents of (document weight) x (term frequency / length)
@@ -36,7 +36,7 @@ std::vector<float> prf_scores(const Collection& collection,
       weights[term] += doc_weight * double(count) / double(length) * idf;
     }
   }
-  if (weights.empty()) return out;
+  if (weights.empty()) return zeros;
 
   std::vector<std::pair<std::string, double>> ranked(weights.begin(), weights.end());
   const size_t keep = std::min(options.terms, ranked.size());
