@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Osprey } from '../../web/src/osprey.js';
 import { loadCore } from '../../web/src/core.js';
+import { clusteredVectors } from './clustered_vectors.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) =>
@@ -28,36 +29,10 @@ const INDEX_WASM = args['index-wasm'] ?? `${root}build/dense-wasm/osprey_index_b
 const WORK = `${root}build/dense-bench`;
 mkdirSync(WORK, { recursive: true });
 
-// --- Seeded clustered data (mulberry32 + Box-Muller), unit length ----------------------------
-function rng(seed) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { uniform, normal: () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform()) };
-}
+// --- Seeded clustered data, unit length (data first, then queries, from one generator) --------
 function makeData(count, queries, seed) {
-  const r = rng(seed);
-  const centres = Array.from({ length: CLUSTERS }, () => Float32Array.from({ length: DIM }, r.normal));
-  const member = (out, offset) => {
-    const c = centres[Math.floor(r.uniform() * CLUSTERS)];
-    let norm = 0;
-    for (let i = 0; i < DIM; ++i) {
-      const x = c[i] + SPREAD * r.normal();
-      out[offset + i] = x;
-      norm += x * x;
-    }
-    norm = 1 / Math.sqrt(norm);
-    for (let i = 0; i < DIM; ++i) out[offset + i] *= norm;
-  };
-  const data = new Float32Array(count * DIM), query = new Float32Array(queries * DIM);
-  for (let i = 0; i < count; ++i) member(data, i * DIM);
-  for (let i = 0; i < queries; ++i) member(query, i * DIM);
-  return { data, query };
+  const source = clusteredVectors({ dim: DIM, clusters: CLUSTERS, spread: SPREAD, seed });
+  return { data: source.fill(new Float32Array(count * DIM), count), query: source.fill(new Float32Array(queries * DIM), queries) };
 }
 const row = (a, i) => a.subarray(i * DIM, (i + 1) * DIM);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

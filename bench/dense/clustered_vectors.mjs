@@ -1,0 +1,31 @@
+// Seeded clustered test vectors (mulberry32 + Box-Muller), unit length: `clusters` random centres,
+// each vector a centre plus Gaussian noise of `spread`. The same seed gives the same vectors.
+export function clusteredVectors({ dim, clusters, spread, seed }) {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+  const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: dim }, normal));
+  // Writes `count` vectors into `out` (a Float32Array of at least count * dim) and returns it.
+  const fill = (out, count) => {
+    for (let v = 0; v < count; ++v) {
+      const c = centres[Math.floor(uniform() * clusters)];
+      const offset = v * dim;
+      let norm = 0;
+      for (let i = 0; i < dim; ++i) {
+        const x = c[i] + spread * normal();
+        out[offset + i] = x;
+        norm += x * x;
+      }
+      norm = 1 / Math.sqrt(norm);
+      for (let i = 0; i < dim; ++i) out[offset + i] *= norm;
+    }
+    return out;
+  };
+  return { fill };
+}
