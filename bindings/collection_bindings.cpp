@@ -3,16 +3,13 @@
 #include <emscripten/val.h>
 
 #include <cmath>
-#include <cstdio>
-#include <string_view>
 
 #include "collection/collection.h"
 #include "collection/tokenizer_fingerprint.h"
 #include "collection_handle.h"
 #include "errors.h"
-#include "query/highlight.h"
+#include "hit_list.h"
 #include "query/query_parser.h"
-#include "query/snippet.h"
 #include "search_options.h"
 #include "sparse/sparse_query.h"
 
@@ -123,118 +120,6 @@ std::vector<uint8_t> get_pages(const val& value, const std::string& what) {
   return out;
 }
 
-// What a hit carries besides id and scores (search options highlight, snippet, documents).
-struct HitOptions {
-  const std::vector<std::string>* terms = nullptr;          // highlight: spans of these terms
-  const std::vector<std::string>* snippet_terms = nullptr;  // snippet: best passage for these
-  size_t snippet_chars = 200;
-  bool documents = true;  // title, body and metadata
-};
-
-// Hits cross into JS as one JSON text parsed by JSON.parse: one call instead of a property set
-// per field per hit through Embind (which cost more than the search itself for 100 hits).
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;  // valid UTF-8, checked on the way in
-    }
-  }
-  out += '"';
-}
-
-// Nine significant digits (a float's precision) as "<digits>e<exponent>". Not snprintf: musl's
-// %g goes through software-emulated long double in WebAssembly and cost microseconds per number.
-void append_json_number(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  if (v == std::floor(v) && std::fabs(v) < 1e15) {
-    out += std::to_string(int64_t(v));
-    return;
-  }
-  if (v < 0) {
-    out += '-';
-    v = -v;
-  }
-  int exponent = int(std::floor(std::log10(v)));
-  double scaled = std::round(v * std::pow(10.0, 8 - exponent));
-  if (scaled >= 1e9) {  // log10 rounded down a power of ten
-    exponent++;
-    scaled = std::round(v * std::pow(10.0, 8 - exponent));
-  }
-  out += std::to_string(int64_t(scaled));
-  out += 'e';
-  out += std::to_string(exponent - 8);
-}
-
-void append_spans(std::string& out, const std::vector<Span>& spans) {
-  out += '[';
-  for (size_t i = 0; i < spans.size(); ++i) {
-    if (i) out += ',';
-    out += '[' + std::to_string(spans[i].start) + ',' + std::to_string(spans[i].end) + ']';
-  }
-  out += ']';
-}
-
-void append_hit(std::string& out, const Collection& c, const SearchHit& hit,
-                const HitOptions& options) {
-  const StoredDocument& doc = c.document(hit.slot);
-  out += "{\"id\":";
-  append_json_string(out, doc.id);
-  out += ",\"score\":";
-  append_json_number(out, hit.score);
-  if (options.documents) {
-    out += ",\"title\":";
-    append_json_string(out, doc.title);
-    out += ",\"body\":";
-    append_json_string(out, doc.body);
-    // The metadata as a JSON value (not a string to parse again): one JSON.parse builds the hits.
-    out += ",\"metadata\":";
-    out += doc.metadata.dump();
-  } else {
-    out += ",\"metadata\":{}";
-  }
-  auto number = [&](const char* key, double v) {
-    out += ",\"";
-    out += key;
-    out += "\":";
-    append_json_number(out, v);
-  };
-  if (hit.sparse_score) number("sparseScore", *hit.sparse_score);
-  if (hit.dense_score) number("denseScore", *hit.dense_score);
-  if (hit.sparse_rank) number("sparseRank", *hit.sparse_rank);
-  if (hit.dense_rank) number("denseRank", *hit.dense_rank);
-  if (options.snippet_terms) {
-    // The body's best passage; the title when the body has no text.
-    const std::string& text = doc.body.empty() ? doc.title : doc.body;
-    Snippet snippet =
-        best_passage(c.analyzer(), text, *options.snippet_terms, options.snippet_chars);
-    out += ",\"snippet\":{\"text\":";
-    append_json_string(out, snippet.text);
-    out += ",\"highlights\":";
-    append_spans(out, snippet.highlights);
-    out += '}';
-  }
-  if (options.terms) {
-    out += ",\"highlights\":{\"title\":";
-    append_spans(out, match_spans(c.analyzer(), doc.title, *options.terms));
-    out += ",\"body\":";
-    append_spans(out, match_spans(c.analyzer(), doc.body, *options.terms));
-    out += '}';
-  }
-  out += '}';
-}
-
 class CollectionHandle {
  public:
   explicit CollectionHandle(Collection c) : c_(std::move(c)) {}
@@ -307,13 +192,7 @@ class CollectionHandle {
       if (highlight || want_snippet) terms = matched_terms(c_.analyzer(), parse_query(r.text));
       if (highlight) hit_options.terms = &terms;
       if (want_snippet) hit_options.snippet_terms = &terms;
-      std::string json = "[";
-      for (size_t i = 0; i < hits.size(); ++i) {
-        if (i) json += ',';
-        append_hit(json, c_, hits[i], hit_options);
-      }
-      json += ']';
-      return val::global("JSON").call<val>("parse", json);
+      return hits_to_js(c_, hits, hit_options);
     });
   }
 

@@ -2,7 +2,8 @@
 // are length-normalized and weighted before BM25's saturation (Robertson & Zaragoza, 2009).
 // Postings keep term positions (phrase queries). Documents are added, removed and replaced in
 // place; nothing is ever rebuilt. Top-k retrieval uses MaxScore dynamic pruning (Turtle & Flood,
-// 1995) and returns exactly what exhaustive scoring returns (same scores, same tie order).
+// 1995) when the posting lists are long for the k asked, and exhaustive scoring otherwise; both
+// return exactly the same hits (same scores, same tie order).
 // A loaded index keeps the collection's bytes and decodes a term's posting list on first use, so
 // opening a large collection does not decode millions of postings that no query asked for.
 #pragma once
@@ -64,10 +65,14 @@ class Bm25Index {
   void remove(uint32_t slot, const std::array<std::vector<Token>, kFieldCount>& fields);
 
   // Top `k` (best first) by the sum of the terms' BM25F scores, among documents with at least one
-  // term (and in `allowed`, if given). MaxScore pruning; same result as search_exhaustive.
+  // term (and in `allowed`, if given): search_pruned or search_exhaustive, whichever is cheaper
+  // for these lists and k (both give the same hits and scores).
   std::vector<ScoredSlot> search(const std::vector<TermQuery>& terms, size_t k,
                                  const Bitset* allowed) const;
-  // Scores every matching document: the reference that the pruned search is tested against.
+  // MaxScore dynamic pruning: skips documents that cannot enter the top k.
+  std::vector<ScoredSlot> search_pruned(const std::vector<TermQuery>& terms, size_t k,
+                                        const Bitset* allowed) const;
+  // Scores every matching document (term at a time into per-slot accumulators).
   std::vector<ScoredSlot> search_exhaustive(const std::vector<TermQuery>& terms, size_t k,
                                             const Bitset* allowed) const;
   // OR query over plain terms (a repeated term counts as often as it is repeated).

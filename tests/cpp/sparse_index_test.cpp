@@ -74,7 +74,9 @@ TEST_CASE("sparse: pruned top-k equals exhaustive scoring on random queries") {
     }
     const size_t k = size_t(kdist(rng));
     const Bitset* filter = q % 4 == 0 ? &allowed : nullptr;
-    check_same(index.search(query, k, filter), index.search_exhaustive(query, k, filter));
+    const auto exhaustive = index.search_exhaustive(query, k, filter);
+    check_same(index.search_pruned(query, k, filter), exhaustive);
+    check_same(index.search(query, k, filter), exhaustive);
   }
 }
 

@@ -64,6 +64,31 @@ test('snippets mark the matched terms with UTF-16 offsets', async () => {
   c.close();
 });
 
+test('hits carry ids, titles, bodies and metadata exactly, in any script', async () => {
+  const c = await open();
+  const stored = [
+    { id: '文档-😀', title: 'Ünïcödé 机翼 😀😀', body: 'lift 𝔘 and "quotes" \\ back\nslash', metadata: { tag: 'é', n: [1, 2] } },
+    { id: 'plain', title: '', body: 'lift', metadata: {} },
+    { id: '\u0000nul', title: 'lift', body: '' },
+  ];
+  await c.add(stored);
+  const hits = await c.search('lift', { k: 10 });
+  assert.equal(hits.length, 3);
+  for (const hit of hits) {
+    const doc = stored.find((d) => d.id === hit.id);
+    assert.ok(doc, `unknown id ${JSON.stringify(hit.id)}`);
+    assert.equal(hit.title, doc.title);
+    assert.equal(hit.body, doc.body);
+    assert.deepEqual(hit.metadata, doc.metadata ?? {});
+    assert.ok(hit.score > 0 && hit.sparseScore === hit.score && hit.sparseRank >= 1);
+    assert.equal(hit.denseScore, undefined);
+  }
+  const light = await c.search('lift', { k: 10, documents: false });
+  assert.deepEqual(light.map((h) => [h.id, h.score, h.metadata]), hits.map((h) => [h.id, h.score, {}]));
+  assert.ok(light.every((h) => !('title' in h) && !('body' in h)));
+  c.close();
+});
+
 test('bad queries: a correct (maybe empty) result or a typed error, never a crash', async () => {
   const c = await open();
   await c.add(docs);

@@ -1,6 +1,7 @@
 // Loads the WebAssembly core once per realm (page, worker or Node process).
 import createOspreyCore from '../dist/osprey_core.mjs';
 import { OspreyError } from './errors.js';
+import { decodeHits } from './hits.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 let corePromise = null;
@@ -21,8 +22,9 @@ export function loadCore(options = {}) {
 }
 
 async function instantiate({ wasmUrl, wasmBinary }) {
-  // The module reads Module.OspreyError to turn C++ errors into this class.
-  const moduleArg = { OspreyError };
+  // The module reads Module.OspreyError to turn C++ errors into this class, and hands search hits
+  // to Module.decodeHits.
+  const moduleArg = { OspreyError, decodeHits };
   if (wasmBinary) {
     moduleArg.wasmBinary = wasmBinary;
   } else if (isNode && !wasmUrl) {
