@@ -2,9 +2,9 @@
 // WASM memory of a whole collection of N x DIM int8 vectors (HNSW graph, codes, ids, document
 // store), added through the public API in batches, as an application would:
 //   node --max-old-space-size=4096 bench/dense/collection_memory.mjs [--n 1000000] [--dim 384]
-//     [--m 16] [--efc 40] [--batch 10000] [--capacity N|0] [--queries 50]
-// Prints the WASM heap after every 10% of the vectors, then recall@10 of `queries` searches
-// (ef 64) against an exact scan of the same vectors. efConstruction only changes build time and
+//     [--m 16] [--efc 40] [--batch 10000] [--capacity N|0] [--queries 50] [--ef 64,256]
+// Prints the WASM heap after every 10% of the vectors, then recall@10 of `queries` searches at
+// each ef against an exact float scan of the same vectors. efConstruction changes build time and
 // graph quality, not the memory (M fixes the links per node).
 import { Osprey } from '../../web/src/osprey.js';
 import { loadCore } from '../../web/src/core.js';
@@ -15,6 +15,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) 
 const N = Number(args.n ?? 1000000), DIM = Number(args.dim ?? 384), M = Number(args.m ?? 16);
 const EFC = Number(args.efc ?? 40), BATCH = Number(args.batch ?? 10000), Q = Number(args.queries ?? 50);
 const CAPACITY = Number(args.capacity ?? N);
+const EFS = (args.ef ?? '64,256').split(',').map(Number);
 const MiB = (bytes) => (bytes / 2 ** 20).toFixed(0);
 
 const core = await loadCore();
@@ -56,11 +57,15 @@ for (let done = 0; done < N;) {
     console.log(`| ${done} | ${MiB(heap())} | ${((performance.now() - started) / 1000).toFixed(0)} |`);
   }
 }
-let found = 0;
-for (let q = 0; q < Q; ++q) {
-  const hits = await c.search('', { vector: queries.subarray(q * DIM, (q + 1) * DIM), k: 10, ef: 64, documents: false });
-  const truth = new Set(best[q].map((b) => b.id));
-  found += hits.filter((h) => truth.has(h.id)).length;
+const recall = [];
+for (const ef of EFS) {
+  let found = 0;
+  for (let q = 0; q < Q; ++q) {
+    const hits = await c.search('', { vector: queries.subarray(q * DIM, (q + 1) * DIM), k: 10, ef, documents: false });
+    const truth = new Set(best[q].map((b) => b.id));
+    found += hits.filter((h) => truth.has(h.id)).length;
+  }
+  recall.push(`ef ${ef}: ${(found / (Q * 10)).toFixed(3)}`);
 }
 console.log(`\n${N} x ${DIM} int8, M=${M}, efConstruction=${EFC}, capacity ${CAPACITY || 'none'}: ` +
-  `WASM heap ${MiB(heap())} MiB (module start ${MiB(startHeap)} MiB), recall@10 ${(found / (Q * 10)).toFixed(3)} (ef 64, ${Q} queries)`);
+  `WASM heap ${MiB(heap())} MiB (module start ${MiB(startHeap)} MiB); recall@10 of ${Q} queries vs exact float search: ${recall.join(', ')}`);
