@@ -337,6 +337,13 @@ std::vector<SearchHit> Collection::search(const SearchRequest& request) const {
   std::vector<SearchHit> hits;
   hits.reserve(ranked.size());
   for (const auto& r : ranked) hits.push_back({r.slot, r.score, {}, {}, {}, {}});
+  if (mode != SearchMode::kHybrid) {  // one stage: its ranking is the result
+    for (uint32_t i = 0; i < hits.size(); ++i) {
+      (use_sparse ? hits[i].sparse_score : hits[i].dense_score) = hits[i].score;
+      (use_sparse ? hits[i].sparse_rank : hits[i].dense_rank) = i + 1;
+    }
+    return hits;
+  }
   auto annotate = [&](const std::vector<ScoredSlot>& stage, auto score_of, auto rank_of) {
     std::unordered_map<uint32_t, size_t> position;
     for (size_t i = 0; i < stage.size(); ++i) position[stage[i].slot] = i;

@@ -16,14 +16,18 @@ struct ScoredSlot {
 inline bool better(const ScoredSlot& a, const ScoredSlot& b) {
   return a.score > b.score || (a.score == b.score && a.slot < b.slot);
 }
+// better() as a function object, which std algorithms inline (a function pointer they call).
+struct Better {
+  bool operator()(const ScoredSlot& a, const ScoredSlot& b) const { return better(a, b); }
+};
 
 // Keeps the k best of `hits` (in any order on input), sorted best first.
 inline void keep_top_k(std::vector<ScoredSlot>& hits, size_t k) {
   if (hits.size() > k) {
-    std::nth_element(hits.begin(), hits.begin() + long(k), hits.end(), better);
+    std::nth_element(hits.begin(), hits.begin() + long(k), hits.end(), Better{});
     hits.resize(k);
   }
-  std::sort(hits.begin(), hits.end(), better);
+  std::sort(hits.begin(), hits.end(), Better{});
 }
 
 }  // namespace osprey

@@ -202,12 +202,13 @@ void Bm25Index::refresh_norms() const {
 
 // BM25F's saturated term frequency of one posting: tf' / (k1 + tf'), where tf' is the sum of the
 // fields' weighted, length-normalized frequencies. Every score is weight * this value.
+// Branch-free (whether a document has the term in its title is unpredictable): a field outside
+// `fields`, or without the term, adds exactly 0.
 inline float Bm25Index::saturated(const Posting& p, FieldMask fields) const {
   float tf = 0;
   for (size_t f = 0; f < kFieldCount; ++f) {
-    if ((fields >> f & 1) && p.tf[f]) {
-      tf += params_.field_weights[f] * float(p.tf[f]) * inverse_norms_[f][p.slot];
-    }
+    const float weight = (fields >> f & 1) ? params_.field_weights[f] : 0.0f;
+    tf += weight * float(p.tf[f]) * inverse_norms_[f][p.slot];
   }
   return tf > 0 ? tf / (params_.k1 + tf) : 0.0f;
 }
@@ -294,7 +295,7 @@ std::vector<ScoredSlot> Bm25Index::search_exhaustive(const std::vector<TermQuery
       std::push_heap(heap.begin(), heap.end(), WorseFirst{});
     }
   }
-  std::sort(heap.begin(), heap.end(), better);
+  std::sort(heap.begin(), heap.end(), Better{});
   return heap;
 }
 
@@ -438,7 +439,7 @@ std::vector<ScoredSlot> Bm25Index::search_pruned(const std::vector<TermQuery>& t
       first_essential++;
     }
   }
-  std::sort(heap.begin(), heap.end(), better);
+  std::sort(heap.begin(), heap.end(), Better{});
   return heap;
 }
 
