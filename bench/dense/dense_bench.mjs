@@ -149,7 +149,8 @@ for (const engine of args.report !== undefined ? [] : ENGINES) {
       for (let rep = -1; rep < REPS; ++rep) {
         const out = new Array(Q);
         const t0 = now();
-        for (let q = 0; q < Q; ++q) out[q] = (await c.search('', { vector: row(query, q), k: 10, ef, mode: 'dense' })).map((h) => Number(h.id));
+        // documents: false: ids and scores, as hnswlib's searchKnn returns labels and distances.
+        for (let q = 0; q < Q; ++q) out[q] = (await c.search('', { vector: row(query, q), k: 10, ef, mode: 'dense', documents: false })).map((h) => Number(h.id));
         if (rep >= 0) rates.push(Q / (now() - t0));
         recall = recallOf(out);
       }

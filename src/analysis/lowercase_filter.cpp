@@ -26,7 +26,18 @@ std::string fold_case(const std::string& term) {
 }
 
 void LowercaseFilter::apply(std::vector<Token>& tokens) const {
-  for (Token& t : tokens) t.term = fold_case(t.term);
+  for (Token& t : tokens) {
+    // ASCII terms (most of them) fold in place, without a new string.
+    bool ascii = true;
+    for (char c : t.term) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (!ascii) {
+      t.term = fold_case(t.term);
+      continue;
+    }
+    for (char& c : t.term) {
+      if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    }
+  }
 }
 
 }  // namespace osprey

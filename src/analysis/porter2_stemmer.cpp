@@ -258,7 +258,7 @@ void Porter2StemFilter::apply(std::vector<Token>& tokens) const {
   constexpr size_t kMaxCached = 1 << 16;
   thread_local std::unordered_map<std::string, std::string> stems;
   for (Token& t : tokens) {
-    if (t.kind != TokenKind::kWord) continue;
+    if (t.kind != TokenKind::kWord || t.term.size() <= 2) continue;  // short words stay as they are
     auto it = stems.find(t.term);
     if (it == stems.end()) {
       if (stems.size() >= kMaxCached) stems.clear();

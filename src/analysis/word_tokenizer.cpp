@@ -26,6 +26,7 @@ CharClass classify(char32_t cp) {
 
 std::vector<Token> tokenize_words(std::string_view text) {
   std::vector<Token> tokens;
+  tokens.reserve(text.size() / 6 + 1);  // about one word per six bytes of English text
   uint32_t position = 0;
   size_t word_start = 0, word_end = 0;
   bool in_word = false;

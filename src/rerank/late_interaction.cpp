@@ -123,25 +123,21 @@ inline v128_t sum_lanes(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
                         wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
 }
 
-// Codes are widened to int16 once (query padded to a multiple of 4 zero tokens). Query tokens go
-// in blocks of 4 and document tokens in pairs: each k-step loads 4 query and 2 document vectors
-// for 8 dot products. The 4 sums of a document token are reduced together and kept as one f32x4
-// of running maxima. Same arithmetic per (query, document) token pair as maxsim_scalar.
+// The query's codes are widened to int16 once (padded to a multiple of 4 zero tokens); document
+// codes are widened as they are loaded (i16x8.load8x8_s), so a document costs no pass of its own.
+// Query tokens go in blocks of 4 and document tokens in pairs: each k-step loads 4 query and 2
+// document vectors for 8 dot products. The 4 sums of a document token are reduced together and
+// kept as one f32x4 of running maxima. Same arithmetic per (query, document) token pair as
+// maxsim_scalar.
 float maxsim_kernel(const TokenMatrix& q, const TokenMatrix& d) {
   const size_t stride = q.stride;
   const size_t q_blocks = (q.count + 3) / 4;
-  thread_local std::vector<int16_t> q16, d16;
+  thread_local std::vector<int16_t> q16;
   thread_local std::vector<float> q_scales, best;
   q16.assign(q_blocks * 4 * stride, 0);
   for (size_t i = 0; i < q.codes.size(); ++i) q16[i] = q.codes[i];
   q_scales.assign(q_blocks * 4, 0.0f);
   std::copy(q.scales.begin(), q.scales.end(), q_scales.begin());
-  d16.resize(d.count * stride);
-  for (size_t i = 0; i < d.codes.size(); i += 16) {
-    const v128_t v = wasm_v128_load(d.codes.data() + i);
-    wasm_v128_store(d16.data() + i, wasm_i16x8_extend_low_i8x16(v));
-    wasm_v128_store(d16.data() + i + 8, wasm_i16x8_extend_high_i8x16(v));
-  }
   best.resize(q_blocks * 4);
   for (size_t b = 0; b < q_blocks; ++b) {
     const int16_t* q0 = q16.data() + b * 4 * stride;
@@ -156,12 +152,12 @@ float maxsim_kernel(const TokenMatrix& q, const TokenMatrix& d) {
     };
     size_t j = 0;
     for (; j + 2 <= d.count; j += 2) {
-      const int16_t* e0 = d16.data() + j * stride;
-      const int16_t* e1 = e0 + stride;
+      const int8_t* e0 = d.token(j);
+      const int8_t* e1 = e0 + stride;
       v128_t a00 = wasm_i32x4_splat(0), a10 = a00, a20 = a00, a30 = a00;
       v128_t a01 = a00, a11 = a00, a21 = a00, a31 = a00;
       for (size_t k = 0; k < stride; k += 8) {
-        const v128_t d0 = wasm_v128_load(e0 + k), d1 = wasm_v128_load(e1 + k);
+        const v128_t d0 = wasm_i16x8_load8x8(e0 + k), d1 = wasm_i16x8_load8x8(e1 + k);
         const v128_t v0 = wasm_v128_load(q0 + k), v1 = wasm_v128_load(q1 + k);
         const v128_t v2 = wasm_v128_load(q2 + k), v3 = wasm_v128_load(q3 + k);
         a00 = wasm_i32x4_add(a00, wasm_i32x4_dot_i16x8(d0, v0));
@@ -177,10 +173,10 @@ float maxsim_kernel(const TokenMatrix& q, const TokenMatrix& d) {
       keep(sum_lanes(a01, a11, a21, a31), d.scales[j + 1]);
     }
     if (j < d.count) {
-      const int16_t* e0 = d16.data() + j * stride;
+      const int8_t* e0 = d.token(j);
       v128_t a0 = wasm_i32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
       for (size_t k = 0; k < stride; k += 8) {
-        const v128_t d0 = wasm_v128_load(e0 + k);
+        const v128_t d0 = wasm_i16x8_load8x8(e0 + k);
         a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(d0, wasm_v128_load(q0 + k)));
         a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(d0, wasm_v128_load(q1 + k)));
         a2 = wasm_i32x4_add(a2, wasm_i32x4_dot_i16x8(d0, wasm_v128_load(q2 + k)));
