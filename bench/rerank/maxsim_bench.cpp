@@ -1,7 +1,7 @@
 // MaxSim throughput: 1000 candidates x 128 tokens x 128 dims (int8 codes, SIMD kernel) against a
 // plain float32 MaxSim (what a straightforward implementation does), in the same process.
-//   sh bench/rerank/build_bench.sh && node build/rerank-wasm/maxsim_bench.cjs
-// Prints medians over repetitions for query lengths 8, 32 and 128 tokens.
+//   sh bench/rerank/build_bench.sh && node build/wasm/maxsim_bench.cjs
+// Prints medians over repetitions for query lengths 8, 12, 16, 32 and 128 tokens.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -79,7 +79,7 @@ int main() {
       "| query tokens | Osprey int8 SIMD (ms) | float32 scalar (ms) | speed-up | max |score diff| "
       "|\n");
   std::printf("|---|---|---|---|---|\n");
-  for (size_t qn : {8u, 32u, 128u}) {
+  for (size_t qn : {8u, 12u, 16u, 32u, 128u}) {
     std::vector<float> q(qn * dim);
     for (auto& x : q) x = normal(rng);
     for (size_t t = 0; t < qn; ++t) {
