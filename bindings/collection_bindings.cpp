@@ -74,26 +74,46 @@ CollectionOptions parse_options(const val& o) {
   return options;
 }
 
-std::vector<DocumentInput> parse_documents(const val& docs) {
-  if (!val::global("Array").call<bool>("isArray", docs)) type_error("documents", "an array");
-  const size_t n = docs["length"].as<size_t>();
-  std::vector<DocumentInput> out;
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    const std::string where = "documents[" + std::to_string(i) + "]";
-    val d = docs[i];
-    if (!is_object(d)) type_error(where, "an object");
-    DocumentInput input;
-    input.id = get_string(d, "id", where, true);
-    input.title = get_string(d, "title", where, false);
-    input.body = get_string(d, "body", where, false);
-    // The JS wrapper turns metadata objects into JSON text; the core parses and checks it.
-    input.metadata_json = get_string(d, "metadataJson", where, false);
-    val vector = d["vector"];
-    if (!vector.isUndefined() && !vector.isNull())
-      input.vector = get_vector(vector, where + ".vector");
-    out.push_back(std::move(input));
+// A batch packed by web/src/documents.js: {bytes: Uint8Array, lengths: Uint32Array, vectors?}.
+// Per document, `lengths` holds the UTF-8 byte lengths of id, title, body and metadata JSON, which
+// follow each other in `bytes`; the JS side has checked their types and Unicode already.
+std::vector<DocumentInput> unpack_documents(const val& batch) {
+  if (!is_object(batch)) type_error("documents", "a packed document batch");
+  constexpr size_t kFields = 4;
+  const std::vector<uint8_t> bytes = get_bytes(batch["bytes"], "documents.bytes");
+  val lengths_value = batch["lengths"];
+  if (!lengths_value.instanceof (val::global("Uint32Array")))
+    type_error("documents.lengths", "a Uint32Array");
+  const auto lengths = emscripten::convertJSArrayToNumberVector<uint32_t>(lengths_value);
+  if (lengths.size() % kFields != 0) type_error("documents.lengths", "4 lengths per document");
+  const size_t n = lengths.size() / kFields;
+  val vectors = batch["vectors"];
+  const bool has_vectors = !vectors.isUndefined() && !vectors.isNull();
+  if (has_vectors && (!val::global("Array").call<bool>("isArray", vectors) ||
+                      vectors["length"].as<size_t>() != n)) {
+    type_error("documents.vectors", "an array with one entry per document");
   }
+  std::vector<DocumentInput> out(n);
+  size_t at = 0;
+  auto next = [&](size_t index) {  // the text of lengths[index]
+    const size_t size = lengths[index];
+    if (size > bytes.size() - at) type_error("documents.lengths", "lengths that fit the bytes");
+    std::string text(reinterpret_cast<const char*>(bytes.data() + at), size);
+    at += size;
+    return text;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    DocumentInput& input = out[i];
+    input.id = next(i * kFields);
+    input.title = next(i * kFields + 1);
+    input.body = next(i * kFields + 2);
+    input.metadata_json = next(i * kFields + 3);
+    if (!has_vectors) continue;
+    val vector = vectors[i];
+    if (!vector.isUndefined() && !vector.isNull())
+      input.vector = get_vector(vector, "documents[" + std::to_string(i) + "].vector");
+  }
+  if (at != bytes.size()) type_error("documents.lengths", "lengths that add up to the bytes");
   return out;
 }
 
@@ -144,10 +164,10 @@ class CollectionHandle {
   }
 
   void add(val docs) {
-    guarded([&] { c_.add(parse_documents(docs)); });
+    guarded([&] { c_.add(unpack_documents(docs)); });
   }
   void upsert(val docs) {
-    guarded([&] { c_.upsert(parse_documents(docs)); });
+    guarded([&] { c_.upsert(unpack_documents(docs)); });
   }
   void remove(val ids) {
     guarded([&] {

@@ -64,16 +64,18 @@ test('snippets mark the matched terms with UTF-16 offsets', async () => {
   c.close();
 });
 
-test('hits carry ids, titles, bodies and metadata exactly, in any script', async () => {
+test('documents and hits carry ids, titles, bodies and metadata exactly, in any script', async () => {
   const c = await open();
   const stored = [
     { id: '文档-😀', title: 'Ünïcödé 机翼 😀😀', body: 'lift 𝔘 and "quotes" \\ back\nslash', metadata: { tag: 'é', n: [1, 2] } },
     { id: 'plain', title: '', body: 'lift', metadata: {} },
     { id: '\u0000nul', title: 'lift', body: '' },
+    // Three UTF-8 bytes per character: the packed batch outgrows its first buffer.
+    { id: 'long', title: '升力 lift', body: '机翼的升力与滑流。'.repeat(300) },
   ];
   await c.add(stored);
   const hits = await c.search('lift', { k: 10 });
-  assert.equal(hits.length, 3);
+  assert.equal(hits.length, 4);
   for (const hit of hits) {
     const doc = stored.find((d) => d.id === hit.id);
     assert.ok(doc, `unknown id ${JSON.stringify(hit.id)}`);
@@ -86,6 +88,9 @@ test('hits carry ids, titles, bodies and metadata exactly, in any script', async
   const light = await c.search('lift', { k: 10, documents: false });
   assert.deepEqual(light.map((h) => [h.id, h.score, h.metadata]), hits.map((h) => [h.id, h.score, {}]));
   assert.ok(light.every((h) => !('title' in h) && !('body' in h)));
+  await assert.rejects(c.add([{ id: 'ok' }, { id: 7 }]),
+    (e) => e instanceof OspreyError && e.code === 'INVALID_ARGUMENT' && e.message === 'documents[1].id must be a string');
+  assert.equal(await c.get('ok'), null);
   c.close();
 });
 

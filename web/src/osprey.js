@@ -4,6 +4,7 @@
 import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
 import { toJson } from './json.js';
+import { packDocuments, toCoreDocument } from './documents.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
 import { Persistence } from './storage/persistence.js';
@@ -44,22 +45,6 @@ function chooseStorage(storage) {
   }
   throw new OspreyError(`unknown storage '${storage}': use 'indexeddb', 'memory' or an object`,
     'INVALID_ARGUMENT');
-}
-
-function toCoreDocument(doc, i) {
-  if (doc === null || typeof doc !== 'object') {
-    throw new OspreyError(`documents[${i}] must be an object`, 'INVALID_ARGUMENT');
-  }
-  if (doc.text !== undefined && doc.body !== undefined) {
-    throw new OspreyError(`documents[${i}] has both 'text' and 'body': give one`, 'INVALID_ARGUMENT');
-  }
-  return {
-    id: doc.id,
-    title: doc.title,
-    body: doc.body ?? doc.text,
-    metadataJson: toJson(doc.metadata, `documents[${i}].metadata`),
-    vector: doc.vector,
-  };
 }
 
 function fromCoreHit(hit) {
@@ -119,13 +104,13 @@ export class Collection extends EventTarget {
 
   /** Adds new documents; an existing id fails the whole batch and nothing is added. */
   async add(docs, { onProgress } = {}) {
-    this.#live().add(await this.#embedMissing(this.#documents(docs)));
+    this.#live().add(packDocuments(await this.#embedMissing(this.#documents(docs))));
     onProgress?.({ kind: 'add', done: docs.length, total: docs.length });
   }
 
   /** Adds documents, replacing those whose id exists. */
   async upsert(docs, { onProgress } = {}) {
-    this.#live().upsert(await this.#embedMissing(this.#documents(docs)));
+    this.#live().upsert(packDocuments(await this.#embedMissing(this.#documents(docs))));
     onProgress?.({ kind: 'upsert', done: docs.length, total: docs.length });
   }
 
