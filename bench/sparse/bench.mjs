@@ -88,25 +88,30 @@ async function measureAll(docs, { quality }) {
   await loadCore();
   const names = Object.keys(engines).filter((n) => !ENGINES || ENGINES.includes(n));
   // Indexing is timed INDEX_RUNS times, engines interleaved, and reported as the median. Memory is
-  // measured on the first build (WebAssembly memory never shrinks, so later builds reuse it); the
-  // last build of each engine answers the queries.
+  // measured on each engine's first build, with the other engines' first builds alive (as they
+  // were measured before this took several builds: an engine dropped while the next one is
+  // measured would lower that one's figure); for Osprey it includes its WebAssembly memory growth
+  // (that memory never shrinks: later builds reuse it). The last build answers the queries.
   const runs = new Map(names.map((n) => [n, { indexMs: [], bytes: 0 }]));
   const built = [];
   for (let run = 0; run < INDEX_RUNS; run++) {
+    const last = run === INDEX_RUNS - 1;
+    const dropped = [];
     for (const name of names) {
       const heapBefore = run === 0 ? heapUsed() : 0;
       const started = performance.now();
       const engine = await engines[name](docs);
       runs.get(name).indexMs.push(performance.now() - started);
       if (run === 0) runs.get(name).bytes = heapUsed() - heapBefore + (engine.extraBytes?.() ?? 0);
-      if (run < INDEX_RUNS - 1) {
-        engine.close?.();
+      if (!last) {
+        dropped.push(engine);
         continue;
       }
       for (const q of npl.queries.slice(0, 10)) await engine.search(q.text);  // warm up
       built.push({ name, engine, indexMs: median(runs.get(name).indexMs), bytes: runs.get(name).bytes,
         roundMs: [], rankings: null, spentMs: 0 });
     }
+    for (const engine of dropped) engine.close?.();
   }
   for (let r = 0; r < ROUNDS; r++) {
     for (const b of built) {
