@@ -27,7 +27,8 @@ test('npm pack contains the package, its WebAssembly, the CLI and the default mo
   const files = pack.files.map((f) => f.path);
   for (const needed of ['package.json', 'README.md', 'web/src/osprey.js', 'web/src/osprey.d.ts', 'web/src/core.js',
     'web/src/errors.js', 'web/src/worker/client.js', 'web/src/worker/worker.js', 'web/dist/osprey_core.mjs',
-    'web/dist/osprey_core.wasm', 'bin/osprey.mjs', 'scripts/lib/beir.mjs', 'models/manifest.json',
+    'web/dist/osprey_core.wasm', 'web/dist/osprey_core_mt.mjs', 'web/dist/osprey_core_mt.wasm',
+    'web/dist/osprey_core_mt.worker.js', 'bin/osprey.mjs', 'scripts/lib/beir.mjs', 'models/manifest.json',
     'models/generated/osprey-static-en/tokenizer.json', 'models/generated/osprey-static-en/onnx/model_quantized.onnx']) {
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
   }

@@ -1,15 +1,31 @@
-// Loads the WebAssembly core once per realm (page, worker or Node process).
+// Loads the WebAssembly core once per realm (page, worker or Node process): the threaded build
+// (osprey_core_mt: HNSW batches insert in parallel) where the realm is cross-origin isolated, else
+// the single-thread build, which is always there and the fallback.
 import createOspreyCore from '../dist/osprey_core.mjs';
 import { OspreyError } from './errors.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+// Not a string literal in `new URL(...)`: bundlers must not pull the threaded build and its worker
+// into apps (they cannot emit it as it needs to be); bundled apps get the single-thread build.
+const THREADED_MODULE = '../dist/osprey_core_mt.mjs';
+const THREADED_WORKER = '../dist/osprey_core_mt.worker.js';
+// A threaded module whose workers never load (blocked, or not served) would never resolve.
+const THREADED_TIMEOUT_MS = 20000;
 let corePromise = null;
 
 /**
- * @param {{wasmUrl?: string|URL, wasmBinary?: ArrayBuffer|Uint8Array}} [options]
- *   wasmUrl: where osprey_core.wasm is served, when not beside osprey_core.mjs.
+ * @param {{wasmUrl?: string|URL, wasmBinary?: ArrayBuffer|Uint8Array, threads?: boolean|'auto',
+ *   onWarning?: (message: string) => void}} [options]
+ *   wasmUrl, wasmBinary: the single-thread osprey_core.wasm, when not beside osprey_core.mjs.
+ *   threads: 'auto' (default) loads the threaded build in cross-origin isolated pages and workers
+ *   (unless wasmUrl or wasmBinary is given), false never, true whenever SharedArrayBuffer is there.
+ *   The first call in a realm decides; the result says which build it is (`ospreyBuild`).
  */
 export function loadCore(options = {}) {
+  const { threads = 'auto' } = options;
+  if (threads !== 'auto' && typeof threads !== 'boolean') {
+    return Promise.reject(new OspreyError("threads must be true, false or 'auto'", 'INVALID_ARGUMENT'));
+  }
   corePromise ??= instantiate(options).catch((cause) => {
     corePromise = null; // a later call may succeed (e.g. after fixing the URL)
     throw new OspreyError(
@@ -20,7 +36,22 @@ export function loadCore(options = {}) {
   return corePromise;
 }
 
-async function instantiate({ wasmUrl, wasmBinary }) {
+async function instantiate({ wasmUrl, wasmBinary, threads = 'auto', onWarning = console.warn }) {
+  const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  const threadedUrl = new URL(THREADED_MODULE, import.meta.url);
+  // Workers run only same-origin scripts (and a bundler's import.meta.url may be a file: URL).
+  const sameOrigin = threadedUrl.origin === globalThis.location?.origin;
+  if (threads === true && !isolated) {
+    onWarning('Osprey: threads need a cross-origin isolated page (COOP/COEP headers); ' +
+      'using the single-thread build');
+  } else if (threads === true || (threads === 'auto' && isolated && sameOrigin && !wasmUrl && !wasmBinary)) {
+    try {
+      return await instantiateThreaded(threadedUrl);
+    } catch (cause) {
+      onWarning(`Osprey: the multithreaded build did not load (${cause?.message ?? cause}); ` +
+        'using the single-thread build (pass {threads: false} to skip it)');
+    }
+  }
   // The module reads Module.OspreyError to turn C++ errors into this class.
   const moduleArg = { OspreyError };
   if (wasmBinary) {
@@ -32,5 +63,27 @@ async function instantiate({ wasmUrl, wasmBinary }) {
   } else if (wasmUrl) {
     moduleArg.locateFile = () => String(wasmUrl);
   }
-  return createOspreyCore(moduleArg);
+  return described(await createOspreyCore(moduleArg), false);
+}
+
+// The threaded module finds its .wasm and worker beside itself.
+async function instantiateThreaded(moduleUrl) {
+  // A worker script that is not served would fail inside the module, out of reach: check first.
+  const worker = await fetch(new URL(THREADED_WORKER, import.meta.url), { method: 'HEAD' });
+  if (!worker.ok) throw new Error(`${worker.url}: HTTP ${worker.status}`);
+  const { default: create } = await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleUrl.href);
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('its workers did not start')), THREADED_TIMEOUT_MS);
+  });
+  try {
+    return described(await Promise.race([create({ OspreyError }), timeout]), true);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function described(core, multithreaded) {
+  core.ospreyBuild = Object.freeze({ multithreaded, threads: core.buildThreads() });
+  return core;
 }
