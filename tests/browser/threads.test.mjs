@@ -94,6 +94,14 @@ async function exercise({ name, create, from, to, remove, gone, dim, count, quer
     if (!hits.some((h) => h.id === `v${i}`)) missing += 1;
     returnedRemoved += hits.filter((h) => removed.has(h.id)).length;
   }
+  // C++ errors cross as OspreyErrors with codes, and change nothing.
+  let code = null;
+  try {
+    await c.add([{ id: 'bad', vector: [1, 2] }]);
+  } catch (e) {
+    code = e instanceof window.osprey.OspreyError ? e.code : String(e);
+  }
+  if (code !== 'DIMENSION_MISMATCH' || (await c.get('bad')) !== null) throw new Error(`bad add: ${code}`);
   const size = c.size;
   await c.save();
   c.close();
