@@ -5,8 +5,10 @@ import createOspreyCore from '../dist/osprey_core.mjs';
 import { OspreyError } from './errors.js';
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
-// Not a string literal in `new URL(...)`: bundlers must not pull the threaded build and its worker
-// into apps (they cannot emit it as it needs to be); bundled apps get the single-thread build.
+// Not `new URL('literal', import.meta.url)`: bundlers must not pull the threaded build and its
+// worker into apps (they cannot emit them as they need to be); bundled apps get the single-thread
+// build. (webpack turns import.meta.url into a file: URL, which is never the page's origin.)
+const HERE = import.meta.url;
 const THREADED_MODULE = '../dist/osprey_core_mt.mjs';
 const THREADED_WORKER = '../dist/osprey_core_mt.worker.js';
 // A threaded module whose workers never load (blocked, or not served) would never resolve.
@@ -38,7 +40,7 @@ export function loadCore(options = {}) {
 
 async function instantiate({ wasmUrl, wasmBinary, threads = 'auto', onWarning = console.warn }) {
   const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
-  const threadedUrl = new URL(THREADED_MODULE, import.meta.url);
+  const threadedUrl = new URL(THREADED_MODULE, HERE);
   // Workers run only same-origin scripts (and a bundler's import.meta.url may be a file: URL).
   const sameOrigin = threadedUrl.origin === globalThis.location?.origin;
   if (threads === true && !isolated) {
@@ -69,7 +71,7 @@ async function instantiate({ wasmUrl, wasmBinary, threads = 'auto', onWarning = 
 // The threaded module finds its .wasm and worker beside itself.
 async function instantiateThreaded(moduleUrl) {
   // A worker script that is not served would fail inside the module, out of reach: check first.
-  const worker = await fetch(new URL(THREADED_WORKER, import.meta.url), { method: 'HEAD' });
+  const worker = await fetch(new URL(THREADED_WORKER, HERE), { method: 'HEAD' });
   if (!worker.ok) throw new Error(`${worker.url}: HTTP ${worker.status}`);
   const { default: create } = await import(/* webpackIgnore: true */ /* @vite-ignore */ moduleUrl.href);
   let timer;
