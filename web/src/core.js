@@ -79,7 +79,12 @@ async function instantiateThreaded(moduleUrl) {
     timer = setTimeout(() => reject(new Error('its workers did not start')), THREADED_TIMEOUT_MS);
   });
   try {
-    return described(await Promise.race([create({ OspreyError }), timeout]), true);
+    // The main thread waits briefly for the build threads (their workers are pre-started, which is
+    // what Emscripten's once-per-page warning about blocking the main thread is about).
+    const printErr = (text) => {
+      if (!String(text).startsWith('Blocking on the main thread')) console.warn(text);
+    };
+    return described(await Promise.race([create({ OspreyError, printErr }), timeout]), true);
   } finally {
     clearTimeout(timer);
   }
