@@ -14,8 +14,15 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8', '.onnx': 'application/octet-stream', '.svg': 'image/svg+xml',
 };
 
-/** Starts the server; resolves to {server, url}. Port 0 picks a free port. */
-export function startServer({ port = 8080, host = '127.0.0.1', root = ROOT } = {}) {
+// Cross-origin isolation: lets pages use SharedArrayBuffer (the multithreaded core).
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/**
+ * Starts the server; resolves to {server, url}. Port 0 picks a free port. `isolated` (true, false
+ * or a function of the request URL) says whether responses carry the cross-origin isolation
+ * headers; pages without them get the single-thread core.
+ */
+export function startServer({ port = 8080, host = '127.0.0.1', root = ROOT, isolated = true } = {}) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     if (url.pathname === '/') {
@@ -37,9 +44,7 @@ export function startServer({ port = 8080, host = '127.0.0.1', root = ROOT } = {
         'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
         'Content-Length': info.size,
         'Cache-Control': 'no-cache',
-        // Cross-origin isolation: lets pages use SharedArrayBuffer (threads) when built for it.
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
+        ...((typeof isolated === 'function' ? isolated(url) : isolated) ? ISOLATION : {}),
         'Cross-Origin-Resource-Policy': 'same-origin',
       });
       if (req.method === 'HEAD') return res.end();

@@ -139,18 +139,29 @@ VectorIndex* Collection::dense() const {
     auto index = load_vector_index(options_.dense, in, store_.slot_count());
     if (!in.done()) in.fail("unexpected bytes after the dense index");
     if (index->size() != stored.count) in.fail("the dense index holds another number of vectors");
-    // The changes made since loading, in order: the index is then what it would have been had it
-    // been decoded at once.
+    // The changes made since loading, in order (each add or upsert's vectors in one batch): the
+    // index is then what it would have been had it been decoded at once.
+    std::vector<uint32_t> batch_slots;
+    std::vector<const float*> batch_vectors;
+    auto flush = [&] {
+      if (!batch_slots.empty()) index->add_batch(batch_slots, batch_vectors);
+      batch_slots.clear();
+      batch_vectors.clear();
+    };
     for (const PendingDense& change : pending_dense_) {
-      if (change.vector.empty() ? !index->contains(change.slot) : index->contains(change.slot)) {
+      const bool removal = change.vector.empty();
+      if (removal || change.starts_batch) flush();
+      if (removal ? !index->contains(change.slot) : index->contains(change.slot)) {
         in.fail("vectors and documents disagree");
       }
-      if (change.vector.empty()) {
+      if (removal) {
         index->remove(change.slot);
       } else {
-        index->add(change.slot, change.vector.data());
+        batch_slots.push_back(change.slot);
+        batch_vectors.push_back(change.vector.data());
       }
     }
+    flush();
     for (uint32_t slot = 0; slot < store_.slot_count(); ++slot) {
       if (store_.live(slot) != index->contains(slot)) in.fail("vectors and documents disagree");
     }
@@ -185,14 +196,24 @@ size_t Collection::vector_count() const {
   return dense_ ? dense_->size() : 0;
 }
 
-void Collection::insert(Prepared& p) {
-  uint32_t slot = store_.insert(std::move(p.doc));
+uint32_t Collection::insert(Prepared& p) {
+  const uint32_t slot = store_.insert(std::move(p.doc));
   sparse_.add(slot, p.fields);
+  return slot;
+}
+
+void Collection::add_vectors(std::vector<Prepared>& prepared, const std::vector<uint32_t>& slots) {
+  if (!has_dense() || prepared.empty()) return;
   if (stored_dense_) {
-    pending_dense_.push_back({slot, std::move(*p.vector)});
-  } else if (dense_) {
-    dense_->add(slot, p.vector->data());
+    for (size_t i = 0; i < prepared.size(); ++i) {
+      pending_dense_.push_back({slots[i], std::move(*prepared[i].vector), i == 0});
+    }
+    return;
   }
+  std::vector<const float*> vectors;
+  vectors.reserve(prepared.size());
+  for (const Prepared& p : prepared) vectors.push_back(p.vector->data());
+  dense_->add_batch(slots, vectors);
 }
 
 void Collection::erase(uint32_t slot, const Fields& fields) {
@@ -210,7 +231,10 @@ void Collection::add(std::vector<DocumentInput> docs) {
   std::optional<std::vector<DocumentInput>> original;
   if (journal_) original = docs;  // prepare() moves the fields out
   auto prepared = prepare(docs, /*allow_existing=*/false);
-  for (auto& p : prepared) insert(p);
+  std::vector<uint32_t> slots;
+  slots.reserve(prepared.size());
+  for (auto& p : prepared) slots.push_back(insert(p));
+  add_vectors(prepared, slots);
   if (journal_) journal_->record_upsert(*original);
 }
 
@@ -218,10 +242,15 @@ void Collection::upsert(std::vector<DocumentInput> docs) {
   std::optional<std::vector<DocumentInput>> original;
   if (journal_) original = docs;
   auto prepared = prepare(docs, /*allow_existing=*/true);
+  std::vector<uint32_t> slots;
+  slots.reserve(prepared.size());
+  // Every replaced vector goes before any new one is added: a slot freed here may be reused by
+  // the batch (the removals only touch documents that existed before it).
   for (auto& p : prepared) {
     if (p.replaces) erase(*p.replaces, p.replaced_fields);
-    insert(p);
+    slots.push_back(insert(p));
   }
+  add_vectors(prepared, slots);
   if (journal_) journal_->record_upsert(*original);
 }
 

@@ -155,7 +155,11 @@ class Collection {
   using Fields = std::array<std::vector<Token>, kFieldCount>;
   struct Prepared;
   std::vector<Prepared> prepare(std::vector<DocumentInput>& docs, bool allow_existing) const;
-  void insert(Prepared& doc);
+  // Stores the document and its postings; returns its slot. The vector waits for add_vectors().
+  uint32_t insert(Prepared& doc);
+  // Gives the dense index the vectors of one add or upsert at once (add_batch may build the
+  // graph in parallel), or queues them as one batch while the index is still encoded.
+  void add_vectors(std::vector<Prepared>& prepared, const std::vector<uint32_t>& slots);
   // The analyzed fields of documents about to be erased, with everything their erasure touches
   // decoded first: a damaged stored part fails here, before anything changes.
   Fields fields_for_erase(uint32_t slot) const;
@@ -179,10 +183,12 @@ class Collection {
   mutable std::unique_ptr<VectorIndex> dense_;
   mutable std::optional<StoredSection> stored_dense_;
   // Vectors added (or removed: empty) while the dense index is still encoded, applied in order
-  // when it is decoded: adding documents to a loaded collection does not decode it.
+  // when it is decoded: adding documents to a loaded collection does not decode it. The vectors
+  // of one add or upsert are applied together, as they would have been at once.
   struct PendingDense {
     uint32_t slot;
     std::vector<float> vector;
+    bool starts_batch = false;  // the first vector of an add or upsert
   };
   mutable std::vector<PendingDense> pending_dense_;
   std::unique_ptr<RerankState> rerank_;

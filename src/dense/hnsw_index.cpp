@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <system_error>
 
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
 #define OSPREY_HAS_THREADS 1
@@ -329,21 +330,38 @@ void HnswIndex::insert(const std::vector<uint32_t>& slots,
     return;
   }
 #ifdef OSPREY_HAS_THREADS
-  std::atomic<size_t> cursor{next};
-  std::exception_ptr failure;
-  std::atomic<bool> failed{false};
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      std::vector<char> local(space_->get_data_size());
-      try {
-        for (size_t i; !failed && (i = cursor++) < slots.size();) insert_one(i, local);
-      } catch (...) {
-        if (!failed.exchange(true)) failure = std::current_exception();
-      }
-      (void)t;
-    });
+  // hnswlib's update path (a deleted slot reused in place) changes its deleted count without a
+  // lock: those go in first, on this thread; only new nodes are inserted concurrently.
+  std::vector<size_t> fresh_items;
+  fresh_items.reserve(fresh);
+  for (; next < slots.size(); ++next) {
+    if (g.label_lookup_.count(slots[next])) {
+      insert_one(next, buffer);
+    } else {
+      fresh_items.push_back(next);
+    }
   }
+  std::atomic<size_t> cursor{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr failure;  // written by the first thread that fails, read after the joins
+  auto work = [&] {
+    try {
+      std::vector<char> local(space_->get_data_size());
+      for (size_t i; !failed && (i = cursor++) < fresh_items.size();) {
+        insert_one(fresh_items[i], local);
+      }
+    } catch (...) {
+      if (!failed.exchange(true)) failure = std::current_exception();
+    }
+  };
+  // The calling thread works too. A thread that cannot start (a browser build whose pool of
+  // pre-started workers is used up) leaves its share to the others.
+  std::vector<std::thread> pool;
+  try {
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  } catch (const std::system_error&) {
+  }
+  work();
   for (auto& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
 #endif

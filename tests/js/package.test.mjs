@@ -27,7 +27,8 @@ test('npm pack contains the package, its WebAssembly, the CLI and the default mo
   const files = pack.files.map((f) => f.path);
   for (const needed of ['package.json', 'README.md', 'web/src/osprey.js', 'web/src/osprey.d.ts', 'web/src/core.js',
     'web/src/errors.js', 'web/src/worker/client.js', 'web/src/worker/worker.js', 'web/dist/osprey_core.mjs',
-    'web/dist/osprey_core.wasm', 'bin/osprey.mjs', 'scripts/lib/beir.mjs', 'models/manifest.json',
+    'web/dist/osprey_core.wasm', 'web/dist/osprey_core_mt.mjs', 'web/dist/osprey_core_mt.wasm',
+    'web/dist/osprey_core_mt.worker.js', 'bin/osprey.mjs', 'scripts/lib/beir.mjs', 'models/manifest.json',
     'models/generated/osprey-static-en/tokenizer.json', 'models/generated/osprey-static-en/onnx/model_quantized.onnx']) {
     assert.ok(files.includes(needed), `${needed} is missing from the package`);
   }
@@ -101,6 +102,8 @@ const exported: Promise<Uint8Array> = w.export();
 w.addEventListener('progress', () => {});
 const either = await Osprey.open('notes', { worker: 'auto', onWarning: (m: string) => console.warn(m) });
 const isWorker: boolean = either.info().worker;
+const single = await Osprey.open('st', { threads: false, storage: 'memory' });
+const build: { multithreaded: boolean; threads: number } = await Osprey.buildInfo({ threads: 'auto' });
 try { await c.delete('zzz'); } catch (e) { if (e instanceof OspreyError && e.code === 'UNKNOWN_ID') console.log(e.message); }
 // One function for both modes: the rerank API is the same.
 async function rerankBoth(x: CollectionMethods) {
@@ -118,7 +121,7 @@ async function rerankBoth(x: CollectionMethods) {
 }
 await rerankBoth(c);
 await rerankBoth(w);
-export { first, bytes, exported, isWorker };
+export { first, bytes, exported, isWorker, single, build };
 `;
 
 const BAD = `
@@ -127,6 +130,7 @@ const c = await Osprey.open('notes', { metric: 'manhattan' });
 await c.search('x', { k: '5' });
 const bytes: Uint8Array = (await Osprey.open('w', { worker: true })).export();
 await c.feedback({ query: 'x' });
+await Osprey.open('t', { threads: 2 });
 `;
 
 async function typecheck(source) {
@@ -157,4 +161,5 @@ test('tsc --noEmit: the declarations type-check real usage and reject wrong usag
   assert.match(output, /usage\.ts\(4,/);
   assert.match(output, /usage\.ts\(5,/);
   assert.match(output, /usage\.ts\(6,/);
+  assert.match(output, /usage\.ts\(7,/);
 });

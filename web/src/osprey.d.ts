@@ -43,9 +43,18 @@ export interface OpenOptions {
   persist?: boolean;
   /** Open from exported bytes instead of storage. */
   bytes?: Uint8Array;
-  /** Where osprey_core.wasm is served, when not next to osprey_core.mjs. */
+  /** Where osprey_core.wasm (the single-thread build) is served, when not next to osprey_core.mjs. */
   wasmUrl?: string | URL;
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /**
+   * Which WebAssembly build to load (the first load in a page or worker decides for all):
+   * 'auto' (default) loads the multithreaded build (osprey_core_mt: large HNSW batches insert in
+   * parallel) in cross-origin isolated pages and workers when neither wasmUrl nor wasmBinary is
+   * given, else the single-thread build; false always the single-thread build; true the
+   * multithreaded one whenever SharedArrayBuffer is available. A multithreaded build that fails to
+   * load falls back to the single-thread build with a warning (onWarning).
+   */
+  threads?: boolean | 'auto';
   /**
    * Run the engine in a dedicated Web Worker (same API; methods resolve when the worker answers).
    * 'auto': like true, but falls back to the main thread (with a warning) when workers are blocked.
@@ -460,11 +469,21 @@ export class IndexedDBStorage implements StorageBackend {
   close(): void;
 }
 
+/** Which WebAssembly build of the core is loaded (Osprey.buildInfo()). */
+export interface BuildInfo {
+  /** true: osprey_core_mt (threads); false: osprey_core, the single-thread build. */
+  multithreaded: boolean;
+  /** Threads that insert a large HNSW batch (1 in the single-thread build; at most 8). */
+  threads: number;
+}
+
 export declare const Osprey: {
   open(name: string, options: OpenOptions & { worker: true }): Promise<WorkerCollection>;
   open(name: string, options: OpenOptions & { worker: 'auto' | boolean }): Promise<Collection | WorkerCollection>;
   open(name: string, options?: OpenOptions & { worker?: false }): Promise<Collection>;
   storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean } | null>;
+  /** The WebAssembly build this page or worker loaded (loading it with these options if needed). */
+  buildInfo(options?: Pick<OpenOptions, 'threads' | 'wasmUrl' | 'wasmBinary' | 'onWarning'>): Promise<BuildInfo>;
   delete(name: string, options?: { storage?: OpenOptions['storage'] }): Promise<void>;
 };
 export default Osprey;

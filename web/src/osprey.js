@@ -251,7 +251,7 @@ export const Osprey = {
   /**
    * Opens the collection `name` from storage, or creates it.
    * @param {string} name
-   * @param {object} [options] {dimension, metric, index, hnsw, bm25, storage, bytes, wasmUrl}
+   * @param {object} [options] {dimension, metric, index, hnsw, bm25, storage, bytes, wasmUrl, threads}
    */
   async open(name, options = {}) {
     if (typeof name !== 'string' || name === '') {
@@ -265,9 +265,10 @@ export const Osprey = {
       // Worker mode (web/src/worker/): same API, the engine runs in a dedicated Web Worker.
       return openInWorker(name, hereOptions, worker, { onWarning, openHere: (n, o) => Osprey.open(n, o) });
     }
-    const { storage: storageOption, bytes, persist, wasmUrl, wasmBinary, model, modelOptions, embedder: embedderOption,
-      ...createOptions } = hereOptions;
-    const embedder = await openEmbedder(model, embedderOption, { wasmUrl, wasmBinary, ...modelOptions });
+    const { storage: storageOption, bytes, persist, wasmUrl, wasmBinary, threads, model, modelOptions,
+      embedder: embedderOption, ...createOptions } = hereOptions;
+    const coreOptions = { wasmUrl, wasmBinary, threads, onWarning };
+    const embedder = await openEmbedder(model, embedderOption, { ...coreOptions, ...modelOptions });
     if (embedder) {
       if (createOptions.dimension !== undefined && createOptions.dimension !== embedder.dimension) {
         throw new OspreyError(`dimension ${createOptions.dimension} disagrees with the model's ${embedder.dimension}`,
@@ -275,7 +276,7 @@ export const Osprey = {
       }
       createOptions.dimension = embedder.dimension;
     }
-    const core = await loadCore({ wasmUrl, wasmBinary });
+    const core = await loadCore(coreOptions);
     const storage = chooseStorage(storageOption);
     if (options.persist) await globalThis.navigator?.storage?.persist?.();
     // The stored collection is bound to the model and its tokenizer (storage/binding.js).
@@ -298,6 +299,15 @@ export const Osprey = {
     if (!storage?.estimate) return null;
     const { usage, quota } = await storage.estimate();
     return { usage, quota, persisted: (await storage.persisted?.()) ?? false };
+  },
+
+  /**
+   * Which build of the WebAssembly core this realm loaded (loading it if needed, with the core
+   * options of Osprey.open: threads, wasmUrl, wasmBinary): {multithreaded, threads}, threads being
+   * how many threads build an HNSW index (1 in the single-thread build).
+   */
+  async buildInfo(options = {}) {
+    return { ...(await loadCore(options)).ospreyBuild };
   },
 
   /** Removes a saved collection from storage. */

@@ -114,9 +114,18 @@ export class Tokenizer {
     handle.lengthsBuffer(all.length);
     const input = handle.inputBuffer(upper);
     const lengths = handle.lengthsBuffer(all.length); // re-fetched: inputBuffer may grow memory
+    // encodeInto() refuses views of shared memory (the multithreaded core): encode, then copy.
+    const shared = typeof SharedArrayBuffer === 'function' && input.buffer instanceof SharedArrayBuffer;
     let pos = 0;
     for (let i = 0; i < all.length; i++) {
-      const { written } = encoder.encodeInto(all[i], input.subarray(pos));
+      let written;
+      if (shared) {
+        const bytes = encoder.encode(all[i]);
+        input.set(bytes, pos);
+        written = bytes.length;
+      } else {
+        ({ written } = encoder.encodeInto(all[i], input.subarray(pos)));
+      }
       lengths[i] = written;
       pos += written;
     }

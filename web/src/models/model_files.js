@@ -10,7 +10,7 @@ import { loadTokenizer } from './tokenizer_adapter.js';
 /**
  * @param {object} entry a validated manifest entry (of one encoder)
  * @param {object} [options] {variant, device, signal, onProgress, cache, fetch, hfHost, ort, tokenizer,
- *   sessionOptions, wasmUrl, wasmBinary}
+ *   sessionOptions, wasmUrl, wasmBinary, threads, onWarning}
  */
 export async function loadEncoderFiles(entry, options = {}) {
   const variant = options.variant ?? entry.variant;
@@ -25,7 +25,8 @@ export async function loadEncoderFiles(entry, options = {}) {
   const integrity = (file) => entry.integrity?.[file];
 
   const [core, ort, tokenizerJson, tokenizerConfig, onnx] = await Promise.all([
-    loadCore({ wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary }),
+    loadCore({ wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary, threads: options.threads,
+      onWarning: options.onWarning }),
     loadOrt({ ort: options.ort }),
     options.tokenizer ? null : loadTextFile(url(entry.tokenizer.json),
       { ...common, integrity: integrity(entry.tokenizer.json), onProgress: progress(entry.tokenizer.json) }),
