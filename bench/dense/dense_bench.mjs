@@ -6,11 +6,13 @@
 //
 //   ninja -C build/dense-native dense_native_bench   # the native reference binary
 //   node bench/dense/dense_bench.mjs --n 100000 --efc 100 [--engines a,b] [--native BIN] [--index-wasm JS]
+//     [--vectors PREFIX --dim D]   # real vectors (bench/dense/real_vectors.mjs) instead of clustered ones
 // Each engine's result is also written to build/dense-bench/result-<engine>-<data>.json;
 // --report only prints the table from those files (to combine engines run as separate processes).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Osprey } from '../../web/src/osprey.js';
 import { loadCore } from '../../web/src/core.js';
@@ -19,7 +21,8 @@ import { clusteredVectors } from './clustered_vectors.mjs';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) =>
   a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs, []));
-const N = Number(args.n ?? 100000), DIM = Number(args.dim ?? 384), Q = Number(args.queries ?? 1000);
+let N = Number(args.n ?? 100000), Q = Number(args.queries ?? 1000);
+const DIM = Number(args.dim ?? 384);
 const M = Number(args.m ?? 16), EFC = Number(args.efc ?? 100), REPS = Number(args.reps ?? 3);
 const EFS = (args.ef ?? '10,20,40,80,160').split(',').map(Number);
 const CLUSTERS = Number(args.clusters ?? 1000), SPREAD = Number(args.spread ?? 0.5);
@@ -43,8 +46,21 @@ const now = () => {
   return (u.user + u.system) / 1e6;
 };
 
-const tag = `n${N}-d${DIM}-q${Q}-c${CLUSTERS}-s${SPREAD}`;
-const { data, query } = makeData(N, Q, 42);
+// --vectors PREFIX: real vectors from PREFIX.data.f32 and PREFIX.query.f32 (bench/dense/real_vectors.mjs)
+// instead of clustered ones; N and Q are then their counts (at most --n and --queries).
+const VECTORS = args.vectors;
+const readVectors = (file, limit) => {
+  const all = new Float32Array(readFileSync(file).buffer.slice(0));
+  return all.subarray(0, Math.min(all.length, limit * DIM));
+};
+const { data, query } = VECTORS
+  ? { data: readVectors(`${VECTORS}.data.f32`, N), query: readVectors(`${VECTORS}.query.f32`, Q) }
+  : makeData(N, Q, 42);
+if (VECTORS) {
+  N = data.length / DIM;
+  Q = query.length / DIM;
+}
+const tag = VECTORS ? `${basename(VECTORS)}-n${N}-q${Q}` : `n${N}-d${DIM}-q${Q}-c${CLUSTERS}-s${SPREAD}`;
 // Written once (same seed, same bytes): engines may run as parallel processes on the same files.
 if (!existsSync(`${WORK}/${tag}.query.f32`)) {
   writeFileSync(`${WORK}/${tag}.data.f32`, data);
@@ -196,7 +212,7 @@ const native = results.find((r) => r.engine === 'native hnswlib');
 const hwasm = results.find((r) => r.engine === 'hnswlib-wasm');
 // q/s at the smallest ef reaching recall@10 >= 0.95 (the operating point of the targets)
 const at95 = (r) => r?.runs.find((x) => x.recall >= 0.95);
-console.log(`\n${N} x ${DIM}-d, ${CLUSTERS} clusters (spread ${SPREAD}), ${Q} queries, k=10, M=${M}, efConstruction=${EFC}, ${REPS} reps (median), CPU time, one thread\n`);
+console.log(`\n${N} x ${DIM}-d, ${VECTORS ? `real vectors (${basename(VECTORS)})` : `${CLUSTERS} clusters (spread ${SPREAD})`}, ${Q} queries, k=10, M=${M}, efConstruction=${EFC}, ${REPS} reps (median), CPU time, one thread\n`);
 console.log(`| engine | build CPU s | ${EFS.map((e) => `ef=${e} recall / q/s`).join(' | ')} | q/s @ recall>=0.95 | vs native | vs hnswlib-wasm |`);
 console.log(`|---|---|${EFS.map(() => '---').join('|')}|---|---|---|`);
 for (const r of results) {
