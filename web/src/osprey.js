@@ -153,7 +153,7 @@ export class Collection extends EventTarget {
     }
     // rerank: [{stage: 'ranker', k}, {stage: 'crossEncoder', k, score}, {stage: 'mmr'}] (rerank.js)
     if (request.rerank !== undefined) return cascadeSearch(this.#live(), request);
-    return this.#live().search(request); // hits as the core built them (one JSON.parse)
+    return this.#live().search(request); // hits as the core built them (web/src/hits.js)
   }
 
   /**
