@@ -31,6 +31,20 @@ struct WorseFirst {
   bool operator()(const ScoredSlot& a, const ScoredSlot& b) const { return better(a, b); }
 };
 
+// Offers `hit` to a top-k heap (WorseFirst order); false when it does not make the top k.
+bool offer(std::vector<ScoredSlot>& heap, size_t k, const ScoredSlot& hit) {
+  if (heap.size() < k) {
+    heap.push_back(hit);
+    std::push_heap(heap.begin(), heap.end(), WorseFirst{});
+    return true;
+  }
+  if (!better(hit, heap.front())) return false;
+  std::pop_heap(heap.begin(), heap.end(), WorseFirst{});
+  heap.back() = hit;
+  std::push_heap(heap.begin(), heap.end(), WorseFirst{});
+  return true;
+}
+
 }  // namespace
 
 void Bm25Params::validate() const {
@@ -286,14 +300,7 @@ std::vector<ScoredSlot> Bm25Index::search_exhaustive(const std::vector<TermQuery
     scores[slot] = 0.0f;
     if (allowed && !allowed->test(slot)) continue;
     if (heap.size() == k && hit.score < heap.front().score) continue;  // most end here
-    if (heap.size() < k) {
-      heap.push_back(hit);
-      std::push_heap(heap.begin(), heap.end(), WorseFirst{});
-    } else if (better(hit, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), WorseFirst{});
-      heap.back() = hit;
-      std::push_heap(heap.begin(), heap.end(), WorseFirst{});
-    }
+    offer(heap, k, hit);
   }
   std::sort(heap.begin(), heap.end(), Better{});
   return heap;
@@ -418,17 +425,7 @@ std::vector<ScoredSlot> Bm25Index::search_pruned(const std::vector<TermQuery>& t
         // The exact score: the terms added in query order, as the exhaustive search does.
         for (size_t o = 0; o < n; ++o) score += other_scores[o];
         if (!(score > 0)) continue;
-        const ScoredSlot hit{doc, score};
-        if (heap.size() < k) {
-          heap.push_back(hit);
-          std::push_heap(heap.begin(), heap.end(), WorseFirst{});
-        } else if (better(hit, heap.front())) {
-          std::pop_heap(heap.begin(), heap.end(), WorseFirst{});
-          heap.back() = hit;
-          std::push_heap(heap.begin(), heap.end(), WorseFirst{});
-        } else {
-          continue;
-        }
+        if (!offer(heap, k, {doc, score})) continue;
         if (heap.size() == k) threshold = heap.front().score;
       }
       touched[w] = 0;
