@@ -1,15 +1,10 @@
-// Seeded clustered test vectors (mulberry32 + Box-Muller), unit length: `clusters` random centres,
-// each vector a centre plus Gaussian noise of `spread`. The same seed gives the same vectors.
+import { makeRandom } from '../../scripts/lib/random.mjs';
+
+// Seeded clustered test vectors (makeRandom: mulberry32 + Box-Muller), unit length: `clusters`
+// random centres, each vector a centre plus Gaussian noise of `spread`. The same seed gives the
+// same vectors.
 export function clusteredVectors({ dim, clusters, spread, seed }) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
+  const { uniform, normal } = makeRandom(seed);
   const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: dim }, normal));
   // Writes `count` vectors into `out` (a Float32Array of at least count * dim) and returns it.
   const fill = (out, count) => {
