@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <random>
 #include <system_error>
+#include <unordered_set>
 
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
 #define OSPREY_HAS_THREADS 1
@@ -27,6 +29,7 @@ constexpr size_t kInitialCapacity = 1024;
 constexpr int kMaxLevel = 31;               // far above any level HNSW draws for 2^32 elements
 constexpr size_t kQuantizerSample = 16384;  // vectors the int8 ranges are fitted on
 constexpr size_t kParallelBatch = 4096;     // smaller batches are inserted on one thread
+constexpr size_t kSequentialPrefix = 256;   // nodes a parallel batch inserts alone first
 
 size_t code_bytes(size_t dimension) {
   return (dimension + 3) / 4 * 4;
@@ -226,7 +229,9 @@ struct HnswIndex::Walk {
 };
 
 HnswIndex::HnswIndex(DenseOptions options)
-    : VectorIndex(options), space_(std::make_unique<Space>(options)) {
+    : VectorIndex(options),
+      space_(std::make_unique<Space>(options)),
+      sequential_prefix_(kSequentialPrefix) {
   graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
       space_.get(), std::max<size_t>(kInitialCapacity, options.hnsw.capacity), options.hnsw.m,
       options.hnsw.ef_construction, options.hnsw.seed);
@@ -304,67 +309,247 @@ void HnswIndex::ensure_capacity(size_t elements) {
   if (options_.keep_float && quantized()) floats_.resize(g.max_elements_ * options_.dimension);
 }
 
+// Levels are drawn here, on the calling thread and in item order, from hnswlib's seeded
+// generator (as its addPoint would draw them one by one): the same seed gives the same levels
+// whatever the thread count, and no two threads ever share the generator's state.
+int HnswIndex::draw_level() {
+  auto& g = *graph_;
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const double u = uniform(g.level_generator_);
+  if (u <= 0) return kMaxLevel;  // -log(0) is infinite
+  return int(std::min(-std::log(u) * g.mult_, double(kMaxLevel)));
+}
+
+// A new node at a given level, linked as hnswlib's addPoint links one (greedy descent to its
+// level, a beam of ef_construction per level, the pruning heuristic both ways) and under the same
+// locks, so that several threads may add nodes at once. The graph must have an entry point
+// unless this is its first node.
+uint32_t HnswIndex::add_node(const char* element, uint32_t slot, int level) {
+  auto& g = *graph_;
+  tableint node;
+  {
+    std::lock_guard<std::mutex> guard(g.cur_element_count_guard_);
+    if (g.cur_element_count >= g.max_elements_)
+      throw Error(ErrorCode::kInternal, "the vector graph is full");
+    node = tableint(g.cur_element_count++);
+    g.label_lookup_[slot] = node;
+  }
+  std::unique_lock<std::mutex> update_lock(
+      g.link_list_update_locks_[node & (hnswlib::HierarchicalNSW<float>::max_update_element_locks -
+                                        1)]);
+  std::unique_lock<std::mutex> node_lock(g.link_list_locks_[node]);
+  std::memset(g.data_level0_memory_ + size_t(node) * g.size_data_per_element_ + g.offsetLevel0_, 0,
+              g.size_data_per_element_);
+  g.setExternalLabel(node, slot);
+  std::memcpy(g.getDataByInternalId(node), element, g.data_size_);
+  g.element_levels_[node] = level;
+  if (level > 0) {
+    g.linkLists_[node] = static_cast<char*>(std::calloc(1, g.size_links_per_element_ * level + 1));
+    if (!g.linkLists_[node]) throw std::bad_alloc();
+  }
+
+  std::unique_lock<std::mutex> top_lock(g.global);  // held only by a node that raises the top
+  const int top = g.maxlevel_;
+  if (level <= top) top_lock.unlock();
+  if (node == 0) {
+    g.enterpoint_node_ = node;
+    g.maxlevel_ = level;
+    return node;
+  }
+  const tableint entry = g.enterpoint_node_;
+  tableint current = entry;
+  if (level < top) {
+    float best = g.fstdistfunc_(element, g.getDataByInternalId(current), g.dist_func_param_);
+    for (int l = top; l > level; --l) {
+      for (bool moved = true; moved;) {
+        moved = false;
+        std::lock_guard<std::mutex> lock(g.link_list_locks_[current]);
+        const hnswlib::linklistsizeint* list = g.get_linklist(current, l);
+        const size_t n = g.getListCount(const_cast<hnswlib::linklistsizeint*>(list));
+        const tableint* neighbors = reinterpret_cast<const tableint*>(list + 1);
+        for (size_t j = 0; j < n; ++j) {
+          const float d =
+              g.fstdistfunc_(element, g.getDataByInternalId(neighbors[j]), g.dist_func_param_);
+          if (d < best) {
+            best = d;
+            current = neighbors[j];
+            moved = true;
+          }
+        }
+      }
+    }
+  }
+  const bool entry_deleted = g.isMarkedDeleted(entry);
+  for (int l = std::min(level, top); l >= 0; --l) {
+    auto candidates = g.searchBaseLayer(current, element, l);
+    if (entry_deleted) {
+      candidates.emplace(
+          g.fstdistfunc_(element, g.getDataByInternalId(entry), g.dist_func_param_), entry);
+      if (candidates.size() > g.ef_construction_) candidates.pop();
+    }
+    if (candidates.empty()) continue;  // every node reached is deleted: nothing to link to
+    if (before_link_) before_link_(node);
+    current = g.mutuallyConnectNewElement(element, node, candidates, l, false);
+  }
+  if (level > top) {
+    g.enterpoint_node_ = node;
+    g.maxlevel_ = level;
+  }
+  return node;
+}
+
 void HnswIndex::insert(const std::vector<uint32_t>& slots,
                        const std::vector<const float*>& vectors) {
   auto& g = *graph_;
-  size_t fresh = 0;
-  for (uint32_t slot : slots) fresh += g.label_lookup_.count(slot) ? 0 : 1;
-  ensure_capacity(g.cur_element_count + fresh);
+  // New slots get new nodes; a slot already in the graph (a deleted one reused, or one repeated
+  // within the batch) is relinked in place by hnswlib's update path, on this thread, after the
+  // new nodes (it changes the deleted count without a lock).
+  std::vector<size_t> fresh, again;
+  {
+    std::unordered_set<uint32_t> seen;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      const bool known = g.label_lookup_.count(slots[i]) || !seen.insert(slots[i]).second;
+      (known ? again : fresh).push_back(i);
+    }
+  }
+  ensure_capacity(g.cur_element_count + fresh.size());
   const bool keep = options_.keep_float && quantized();
   const size_t dim = options_.dimension;
-
-  auto insert_one = [&](size_t i, std::vector<char>& buffer) {
-    space_->encode(vectors[i], buffer.data());
-    // hnswlib reuses the node of a deleted slot in place (its update path relinks it).
-    const tableint node = g.addPoint(buffer.data(), slots[i], -1);
+  auto keep_float = [&](size_t i, tableint node) {
     if (keep) std::copy(vectors[i], vectors[i] + dim, floats_.begin() + long(size_t(node) * dim));
   };
-  std::vector<char> buffer(space_->get_data_size());
-  size_t next = 0;
-  // The first node goes in alone: hnswlib's concurrent inserts assume an entry point exists.
-  if (g.cur_element_count == 0 && !slots.empty()) insert_one(next++, buffer);
+  std::vector<int> levels(fresh.size());
+  for (int& level : levels) level = draw_level();
 
-  const unsigned threads = slots.size() - next >= kParallelBatch ? build_threads() : 1;
-  if (threads <= 1) {
-    for (; next < slots.size(); ++next) insert_one(next, buffer);
-    return;
-  }
-#ifdef OSPREY_HAS_THREADS
-  // hnswlib's update path (a deleted slot reused in place) changes its deleted count without a
-  // lock: those go in first, on this thread; only new nodes are inserted concurrently.
-  std::vector<size_t> fresh_items;
-  fresh_items.reserve(fresh);
-  for (; next < slots.size(); ++next) {
-    if (g.label_lookup_.count(slots[next])) {
-      insert_one(next, buffer);
-    } else {
-      fresh_items.push_back(next);
-    }
-  }
-  std::atomic<size_t> cursor{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr failure;  // written by the first thread that fails, read after the joins
-  auto work = [&] {
-    try {
-      std::vector<char> local(space_->get_data_size());
-      for (size_t i; !failed && (i = cursor++) < fresh_items.size();) {
-        insert_one(fresh_items[i], local);
-      }
-    } catch (...) {
-      if (!failed.exchange(true)) failure = std::current_exception();
-    }
+  std::vector<char> buffer(space_->get_data_size());
+  auto add_fresh = [&](size_t j, std::vector<char>& local) {
+    space_->encode(vectors[fresh[j]], local.data());
+    keep_float(fresh[j], add_node(local.data(), slots[fresh[j]], levels[j]));
   };
-  // The calling thread works too. A thread that cannot start (a browser build whose pool of
-  // pre-started workers is used up) leaves its share to the others.
-  std::vector<std::thread> pool;
-  try {
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  } catch (const std::system_error&) {
+  // The first nodes go in one by one: concurrent inserts into a graph of a few nodes are the
+  // ones most likely to leave a node unlinked, and they need an entry point.
+  unsigned threads = fresh.size() >= kParallelBatch ? build_threads() : 1;
+  if (threads > 1 && options_.hnsw.build_threads) threads = options_.hnsw.build_threads;
+  const size_t alone = threads > 1 ? std::min(fresh.size(), sequential_prefix_) : fresh.size();
+  size_t next = 0;
+  for (; next < alone; ++next) add_fresh(next, buffer);
+#ifdef OSPREY_HAS_THREADS
+  if (next < fresh.size()) {
+    std::atomic<size_t> cursor{next};
+    std::atomic<bool> failed{false};
+    std::exception_ptr failure;  // written by the first thread that fails, read after the joins
+    auto work = [&] {
+      try {
+        std::vector<char> local(space_->get_data_size());
+        for (size_t j; !failed && (j = cursor++) < fresh.size();) add_fresh(j, local);
+      } catch (...) {
+        if (!failed.exchange(true)) failure = std::current_exception();
+      }
+    };
+    // The calling thread works too. A thread that cannot start (a browser build whose pool of
+    // pre-started workers is used up) leaves its share to the others.
+    std::vector<std::thread> pool;
+    try {
+      for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    } catch (const std::system_error&) {
+    }
+    work();
+    for (auto& thread : pool) thread.join();
+    if (failure) std::rethrow_exception(failure);
   }
-  work();
-  for (auto& thread : pool) thread.join();
-  if (failure) std::rethrow_exception(failure);
 #endif
+  for (size_t i : again) {
+    space_->encode(vectors[i], buffer.data());
+    keep_float(i, g.addPoint(buffer.data(), slots[i], -1));
+  }
+  if (threads > 1 || !again.empty()) repaired_links_ += reconnect();
+}
+
+namespace {
+
+// The links of one node on one level.
+struct Links {
+  const tableint* first;
+  size_t count;
+  const tableint* begin() const { return first; }
+  const tableint* end() const { return first + count; }
+};
+Links links_of(const hnswlib::HierarchicalNSW<float>& g, tableint node, int level) {
+  const hnswlib::linklistsizeint* list = g.get_linklist_at_level(node, level);
+  return {reinterpret_cast<const tableint*>(list + 1),
+          g.getListCount(const_cast<hnswlib::linklistsizeint*>(list))};
+}
+
+}  // namespace
+
+// Which nodes a walk over one level reaches from the entry point.
+struct HnswIndex::Reach {
+  std::vector<uint8_t> reached;
+  std::vector<tableint> stack;
+
+  // Marks `from` and everything its links lead to on `level`.
+  void spread(const hnswlib::HierarchicalNSW<float>& g, tableint from, int level) {
+    if (reached[from]) return;
+    reached[from] = 1;
+    stack.push_back(from);
+    while (!stack.empty()) {
+      const tableint node = stack.back();
+      stack.pop_back();
+      for (tableint next : links_of(g, node, level)) {
+        if (reached[next]) continue;
+        reached[next] = 1;
+        stack.push_back(next);
+      }
+    }
+  }
+};
+
+HnswIndex::Reach HnswIndex::reach(int level) const {
+  const auto& g = *graph_;
+  Reach r{std::vector<uint8_t>(g.cur_element_count, 0), {}};
+  if (g.cur_element_count > 0 && level <= g.maxlevel_) r.spread(g, g.enterpoint_node_, level);
+  return r;
+}
+
+size_t HnswIndex::unreachable_nodes() const {
+  const auto& g = *graph_;
+  std::vector<uint8_t> lost(g.cur_element_count, 0);
+  for (int level = 0; level <= g.maxlevel_ && g.cur_element_count > 0; ++level) {
+    const Reach r = reach(level);
+    for (tableint node = 0; node < g.cur_element_count; ++node)
+      if (g.element_levels_[node] >= level && !r.reached[node] && !g.isMarkedDeleted(node))
+        lost[node] = 1;
+  }
+  return size_t(std::count(lost.begin(), lost.end(), uint8_t(1)));
+}
+
+size_t HnswIndex::reconnect() {
+  auto& g = *graph_;
+  size_t added = 0;
+  for (int level = g.cur_element_count ? g.maxlevel_ : -1; level >= 0; --level) {
+    Reach r = reach(level);
+    const size_t capacity = level ? g.maxM_ : g.maxM0_;
+    for (tableint node = 0; node < g.cur_element_count; ++node) {
+      if (g.element_levels_[node] < level || r.reached[node] || g.isMarkedDeleted(node)) continue;
+      // The nearest reached nodes of this level, by a beam from the entry point (which only
+      // follows links, so it meets reached nodes only); the first with room links to the node.
+      auto candidates = g.searchBaseLayer(g.enterpoint_node_, g.getDataByInternalId(node), level);
+      std::vector<Candidate> nearest;
+      for (; !candidates.empty(); candidates.pop()) nearest.push_back(candidates.top());
+      std::reverse(nearest.begin(), nearest.end());
+      for (const Candidate& c : nearest) {
+        auto* list = g.get_linklist_at_level(c.second, level);
+        const size_t n = g.getListCount(list);
+        if (c.second == node || !r.reached[c.second] || n >= capacity) continue;
+        reinterpret_cast<tableint*>(list + 1)[n] = node;
+        g.setListCount(list, static_cast<unsigned short>(n + 1));
+        r.spread(g, node, level);
+        ++added;
+        break;
+      }
+    }
+  }
+  return added;
 }
 
 void HnswIndex::remove(uint32_t slot) {

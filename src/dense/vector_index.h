@@ -32,6 +32,8 @@ struct HnswParams {
   // later copies the graph's one big block, so growth briefly needs old + new size in memory;
   // a million int8 vectors fit a 1 GB WASM heap only when reserved up front.
   uint32_t capacity = 0;
+  // Threads that insert a large batch (not saved): 0 = HnswIndex::build_threads().
+  uint32_t build_threads = 0;
 
   void validate() const;
 };
