@@ -335,8 +335,8 @@ uint32_t HnswIndex::add_node(const char* element, uint32_t slot, int level) {
     g.label_lookup_[slot] = node;
   }
   std::unique_lock<std::mutex> update_lock(
-      g.link_list_update_locks_[node & (hnswlib::HierarchicalNSW<float>::max_update_element_locks -
-                                        1)]);
+      g.link_list_update_locks_[node &
+                                (hnswlib::HierarchicalNSW<float>::max_update_element_locks - 1)]);
   std::unique_lock<std::mutex> node_lock(g.link_list_locks_[node]);
   std::memset(g.data_level0_memory_ + size_t(node) * g.size_data_per_element_ + g.offsetLevel0_, 0,
               g.size_data_per_element_);
@@ -383,8 +383,8 @@ uint32_t HnswIndex::add_node(const char* element, uint32_t slot, int level) {
   for (int l = std::min(level, top); l >= 0; --l) {
     auto candidates = g.searchBaseLayer(current, element, l);
     if (entry_deleted) {
-      candidates.emplace(
-          g.fstdistfunc_(element, g.getDataByInternalId(entry), g.dist_func_param_), entry);
+      candidates.emplace(g.fstdistfunc_(element, g.getDataByInternalId(entry), g.dist_func_param_),
+                         entry);
       if (candidates.size() > g.ef_construction_) candidates.pop();
     }
     if (candidates.empty()) continue;  // every node reached is deleted: nothing to link to

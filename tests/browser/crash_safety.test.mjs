@@ -1,6 +1,10 @@
 // Kills the browser process (SIGKILL) at random instants while a page commits, 50 times, and checks
-// after every restart that the collection is exactly a committed generation: every acknowledged
-// batch is there, no batch is there in part, and generations never go back.
+// after every restart that the collection is exactly one committed generation, at least the last
+// acknowledged one: every document of it with the right content (digests), nothing of a later
+// batch, deletes and upserts applied, text and dense search agreeing with it. The workload
+// (adds, upserts, deletes: tests/browser/fixtures/crash_workload.mjs) is a function of the batch
+// number, so the state after n batches is known exactly. Kills are counted where they land: inside
+// a commit (pages being written), and inside a snapshot commit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,7 +16,7 @@ import { startServer } from '../../scripts/serve.mjs';
 import { CHROMIUM_ARGS } from './harness.mjs';
 
 const KILLS = 50;
-const BATCH = 40;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Our own Chromium process, so that it can be killed like a crash; Playwright drives it over CDP.
 async function launchKillable(profile) {
@@ -37,12 +41,86 @@ async function launchKillable(profile) {
   return { proc, browser, exited };
 }
 
-test(`the last committed generation survives ${KILLS} kills during commits`, { timeout: 600000 }, async () => {
+// Runs in the page: reopens 'crash' and compares it with the workload's model of its batches.
+async function inspect() {
+  const w = await import('/tests/browser/fixtures/crash_workload.mjs');
+  const c = await window.osprey.Osprey.open('crash', { dimension: w.DIM });
+  const info = c.info();
+  const batches = w.committedBatches(await c.get('progress'));
+  const expected = w.expectedState(batches);
+  const problems = [];
+  if (info.size !== expected.size) problems.push(`size ${info.size}, expected ${expected.size}`);
+  for (const [id, doc] of expected) {
+    const got = await c.get(id);
+    if (!got) problems.push(`${id} missing`);
+    else if (w.digest(got) !== w.digest(doc)) problems.push(`${id} has other content: ${got.title}`);
+  }
+  for (let b = 0; b <= batches; b++) {
+    const { add, remove } = w.batchOps(b);
+    // Deleted by a committed batch, or added by the one not committed.
+    const gone = b < batches ? remove : add.map((d) => d.id);
+    for (const id of gone) if (await c.get(id)) problems.push(`${id} should not be there`);
+  }
+  // Postings: 'v2' is in the titles of upserted versions only, 'committed' in the progress document.
+  const versioned = [...expected.values()].filter((d) => d.title.endsWith(' v2')).map((d) => d.id).sort();
+  const v2 = (await c.search('v2', { mode: 'sparse', k: expected.size + 1 })).map((h) => h.id).sort();
+  if (JSON.stringify(v2) !== JSON.stringify(versioned)) problems.push(`'v2' finds ${v2.length} documents, expected ${versioned.length}`);
+  if (batches > 0) {
+    const top = await c.search('committed', { mode: 'sparse', k: 3 });
+    if (top.length !== 1 || top[0].id !== 'progress') problems.push(`'committed' finds ${JSON.stringify(top.map((h) => h.id))}`);
+    // Vectors: every live document of the last two batches, and a sample of older ones, is found
+    // first by a search for its own vector, in the graph and exactly.
+    const sample = [...expected.values()].filter((d, i) => d.title.startsWith(`batch ${batches - 1} `) ||
+      d.title.startsWith(`batch ${batches - 2} `) || i % 37 === 0);
+    for (const d of sample) {
+      for (const exact of [false, true]) {
+        const hits = await c.search('', { vector: d.vector, k: 1, mode: 'dense', exact, ef: 200 });
+        if (hits[0]?.id !== d.id) problems.push(`dense ${exact ? 'exact ' : ''}self-search of ${d.id} gives ${hits[0]?.id}`);
+      }
+    }
+  }
+  c.close();
+  return { batches, generation: info.generation, recovered: info.recovered, problems: problems.slice(0, 10) };
+}
+
+// Runs in the page: commits batch after batch until the process is killed. Logs "writing KIND
+// GENERATION" when a commit starts putting pages (the kill can land inside it) and "acked BATCH
+// GENERATION KIND" when save() resolved.
+function commitForever({ first }) {
+  const put = IDBObjectStore.prototype.put;
+  let announced = null;
+  IDBObjectStore.prototype.put = function (value, key) {
+    const parts = typeof key === 'string' ? key.split('\u0001') : [];
+    if (this.name === 'pages' && parts.length === 3) {
+      const kind = parts[2].startsWith('snapshot') ? 'snapshot' : 'record';
+      if (announced !== parts[1]) console.log(`writing ${kind} ${parts[1]}`);
+      announced = parts[1];
+    }
+    return put.call(this, value, key);
+  };
+  (async () => {
+    const w = await import('/tests/browser/fixtures/crash_workload.mjs');
+    const c = await window.osprey.Osprey.open('crash', { dimension: w.DIM });
+    for (let b = first; ; b++) {
+      const { add, upsert, remove } = w.batchOps(b);
+      await c.add(add);
+      await c.upsert(upsert);
+      if (remove.length) await c.delete(remove);
+      await c.save();
+      const info = c.info();
+      console.log(`acked ${b} ${info.generation} ${info.lastSave.kind}`);
+    }
+  })();
+}
+
+test(`the last committed generation survives ${KILLS} kills during commits`, { timeout: 900000 }, async () => {
   const { server, url } = await startServer({ port: 0 });
   const profile = await mkdtemp(join(tmpdir(), 'osprey-crash-'));
   let acknowledged = -1; // highest batch whose save() resolved
+  let ackedGeneration = 0; // the generation that save() reported for it
   let lastGeneration = 0;
-  let snapshotsSeen = 0;
+  let snapshotsSeen = 0, killsInCommit = 0, killsInSnapshot = 0;
+  let inFlight = null; // the commit that was writing when the last kill came
   let current = null;
   try {
     for (let round = 0; round <= KILLS; round++) {
@@ -52,59 +130,55 @@ test(`the last committed generation survives ${KILLS} kills during commits`, { t
       await page.goto(`${url}/tests/browser/fixtures/blank.html`);
       await page.waitForFunction(() => window.ospreyReady === true);
 
-      // 1. What survived: whole batches 0..n-1 and nothing else.
-      const state = await page.evaluate(async (batch) => {
-        const c = await window.osprey.Osprey.open('crash', { dimension: 8 });
-        const info = c.info();
-        const batches = info.size / batch;
-        const missing = [];
-        for (let b = 0; b < batches; b++) {
-          for (const j of [0, batch - 1]) if (!(await c.get(`b${b}-${j}`))) missing.push(`b${b}-${j}`);
-        }
-        const extra = Boolean(await c.get(`b${batches}-0`));
-        c.close();
-        return { size: info.size, generation: info.generation, missing, extra, recovered: info.recovered };
-      }, BATCH);
-      assert.equal(state.size % BATCH, 0, `round ${round}: a batch is stored in part (${state.size} documents)`);
-      const batches = state.size / BATCH;
-      assert.ok(batches >= acknowledged + 1, `round ${round}: acknowledged batch ${acknowledged} is lost (have ${batches})`);
-      assert.deepEqual(state.missing, []);
-      assert.equal(state.extra, false);
+      // 1. What survived: exactly the state after some batch count, at least the acknowledged one.
+      const state = await page.evaluate(inspect);
+      assert.deepEqual(state.problems, [], `round ${round}`);
       assert.equal(state.recovered, null);
+      assert.ok(state.batches >= acknowledged + 1, `round ${round}: acknowledged batch ${acknowledged} is lost (have ${state.batches})`);
+      assert.ok(state.generation >= ackedGeneration, `round ${round}: generation ${state.generation} is older than the acknowledged ${ackedGeneration}`);
       assert.ok(state.generation >= lastGeneration, `round ${round}: generation went back`);
-      lastGeneration = state.generation;
-      acknowledged = batches - 1;
+      // The kill landed inside the commit in flight if that commit's generation did not survive.
+      if (inFlight && state.generation < inFlight.generation) {
+        killsInCommit++;
+        if (inFlight.kind === 'snapshot') killsInSnapshot++;
+      }
+      lastGeneration = ackedGeneration = state.generation;
+      acknowledged = state.batches - 1;
       if (round === KILLS) break;
 
-      // 2. Commit batches until the process is killed at a random instant.
+      // 2. Commit batches until the process is killed: at a random instant, or (every tenth round
+      // for each kind) as soon as a snapshot or a record commit starts writing its pages.
+      let writing = null; // the commit in flight: {kind, generation}
+      let started = () => {};
       page.on('console', (message) => {
-        const match = /^acked (\d+) (\d+) (snapshot|record)$/.exec(message.text());
-        if (match) {
-          acknowledged = Math.max(acknowledged, Number(match[1]));
-          if (match[3] === 'snapshot') snapshotsSeen++;
+        const text = message.text();
+        const acked = /^acked (\d+) (\d+) (snapshot|record)$/.exec(text);
+        const begun = /^writing (snapshot|record) (\d+)$/.exec(text);
+        if (begun) {
+          writing = { kind: begun[1], generation: Number(begun[2]) };
+          started(writing.kind);
+        }
+        if (acked) {
+          acknowledged = Math.max(acknowledged, Number(acked[1]));
+          ackedGeneration = Math.max(ackedGeneration, Number(acked[2]));
+          if (acked[3] === 'snapshot') snapshotsSeen++;
+          if (writing?.generation === Number(acked[2])) writing = null;
         }
       });
-      await page.evaluate(({ first, batch }) => {
-        (async () => {
-          const c = await window.osprey.Osprey.open('crash', { dimension: 8 });
-          for (let b = first; ; b++) {
-            const docs = Array.from({ length: batch }, (_, j) => ({
-              id: `b${b}-${j}`, title: `batch ${b}`, body: `document ${j} of batch ${b} `.repeat(20),
-              vector: Array.from({ length: 8 }, (_, d) => Math.sin(b * 31 + j * 7 + d) + 1.5),
-            }));
-            await c.add(docs);
-            await c.save();
-            const info = c.info();
-            console.log(`acked ${b} ${info.generation} ${info.lastSave.kind}`);
-          }
-        })();
-      }, { first: acknowledged + 1, batch: BATCH });
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 400));
+      const target = round % 10 === 3 ? 'snapshot' : round % 10 === 6 ? 'record' : null;
+      const targetStarted = new Promise((resolve) => {
+        started = (kind) => kind === target && resolve();
+      });
+      await page.evaluate(commitForever, { first: acknowledged + 1 });
+      await (target ? Promise.race([targetStarted, sleep(20000)]) : sleep(20 + Math.random() * 400));
       proc.kill('SIGKILL');
       await exited;
+      inFlight = writing;
     }
     assert.ok(acknowledged >= KILLS / 2, `too few commits happened between kills (${acknowledged + 1} batches)`);
     assert.ok(snapshotsSeen > 0, 'no snapshot commit was exercised');
+    assert.ok(killsInCommit >= 5, `only ${killsInCommit} of ${KILLS} kills landed inside a commit`);
+    assert.ok(killsInSnapshot >= 1, `no kill landed inside a snapshot commit (${killsInCommit} inside commits)`);
   } finally {
     current?.proc.kill('SIGKILL');
     await current?.exited;
