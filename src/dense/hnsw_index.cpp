@@ -30,6 +30,7 @@ constexpr int kMaxLevel = 31;               // far above any level HNSW draws fo
 constexpr size_t kQuantizerSample = 16384;  // vectors the int8 ranges are fitted on
 constexpr size_t kParallelBatch = 4096;     // smaller batches are inserted on one thread
 constexpr size_t kSequentialPrefix = 256;   // nodes a parallel batch inserts alone first
+constexpr size_t kSweepFraction = 8;        // every node's in-links are checked each 1/8 growth
 
 size_t code_bytes(size_t dimension) {
   return (dimension + 3) / 4 * 4;
@@ -422,9 +423,11 @@ void HnswIndex::insert(const std::vector<uint32_t>& slots,
   for (int& level : levels) level = draw_level();
 
   std::vector<char> buffer(space_->get_data_size());
+  std::vector<tableint> touched(fresh.size());  // the nodes this batch linked, by item
   auto add_fresh = [&](size_t j, std::vector<char>& local) {
     space_->encode(vectors[fresh[j]], local.data());
-    keep_float(fresh[j], add_node(local.data(), slots[fresh[j]], levels[j]));
+    touched[j] = add_node(local.data(), slots[fresh[j]], levels[j]);
+    keep_float(fresh[j], touched[j]);
   };
   // The first nodes go in one by one: concurrent inserts into a graph of a few nodes are the
   // ones most likely to leave a node unlinked, and they need an entry point.
@@ -460,8 +463,18 @@ void HnswIndex::insert(const std::vector<uint32_t>& slots,
 #endif
   for (size_t i : again) {
     space_->encode(vectors[i], buffer.data());
-    keep_float(i, g.addPoint(buffer.data(), slots[i], -1));
+    touched.push_back(g.addPoint(buffer.data(), slots[i], -1));
+    keep_float(i, touched.back());
   }
+  // Later inserts prune the in-links of older nodes too: once the graph has taken in an eighth of
+  // its size since the last look, every node is checked (amortized: a few list reads per insert).
+  inserts_since_sweep_ += touched.size();
+  if (inserts_since_sweep_ * kSweepFraction >= g.cur_element_count) {
+    inserts_since_sweep_ = 0;
+    touched.resize(g.cur_element_count);
+    for (tableint node = 0; node < g.cur_element_count; ++node) touched[node] = node;
+  }
+  repaired_links_ += link_back(touched);
   if (threads > 1 || !again.empty()) repaired_links_ += reconnect();
 }
 
@@ -521,6 +534,56 @@ size_t HnswIndex::unreachable_nodes() const {
         lost[node] = 1;
   }
   return size_t(std::count(lost.begin(), lost.end(), uint8_t(1)));
+}
+
+// A node is found by a search for its own vector when the nodes near it link to it. A node whose
+// layer-0 neighbours all pruned it (it was linked after they filled up, or relinked in place by
+// hnswlib's update path among new neighbours) may keep only in-links from far away: it is then
+// linked in from the nearest node, found by a search for its vector, that has room.
+size_t HnswIndex::link_back(const std::vector<uint32_t>& nodes) {
+  auto& g = *graph_;
+  size_t added = 0;
+  auto links_to = [&](tableint from, tableint to) {
+    for (tableint next : links_of(g, from, 0))
+      if (next == to) return true;
+    return false;
+  };
+  for (tableint node : nodes) {
+    if (g.isMarkedDeleted(node) || g.cur_element_count < 2) continue;
+    bool linked = false;
+    for (tableint next : links_of(g, node, 0)) linked = linked || links_to(next, node);
+    if (linked) continue;
+    const char* element = g.getDataByInternalId(node);
+    tableint current = g.enterpoint_node_;
+    float best = g.fstdistfunc_(element, g.getDataByInternalId(current), g.dist_func_param_);
+    for (int level = g.maxlevel_; level > 0; --level) {
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (tableint next : links_of(g, current, level)) {
+          const float d = g.fstdistfunc_(element, g.getDataByInternalId(next), g.dist_func_param_);
+          if (d < best) {
+            best = d;
+            current = next;
+            moved = true;
+          }
+        }
+      }
+    }
+    auto candidates = g.searchBaseLayer(current, element, 0);
+    std::vector<Candidate> nearest;
+    for (; !candidates.empty(); candidates.pop()) nearest.push_back(candidates.top());
+    std::reverse(nearest.begin(), nearest.end());
+    for (const Candidate& c : nearest) {
+      auto* list = g.get_linklist0(c.second);
+      const size_t n = g.getListCount(list);
+      if (c.second == node || n >= g.maxM0_) continue;
+      reinterpret_cast<tableint*>(list + 1)[n] = node;
+      g.setListCount(list, static_cast<unsigned short>(n + 1));
+      ++added;
+      break;
+    }
+  }
+  return added;
 }
 
 size_t HnswIndex::reconnect() {

@@ -63,6 +63,7 @@ class HnswIndex : public VectorIndex {
   uint32_t add_node(const char* element, uint32_t slot, int level);
   struct Reach;
   Reach reach(int level) const;
+  size_t link_back(const std::vector<uint32_t>& nodes);
   void fit_quantizer(const std::vector<const float*>& sample);
   void ensure_capacity(size_t elements);
   std::vector<ScoredSlot> search_pending(const DenseQuery& query) const;
@@ -74,6 +75,7 @@ class HnswIndex : public VectorIndex {
   std::vector<float> pending_vectors_;
   std::vector<float> floats_;  // int8 with keep_float: the exact vectors, by graph node
   size_t repaired_links_ = 0;
+  size_t inserts_since_sweep_ = 0;
   // Tests: called with a new node between choosing its neighbours and linking it (a stall there
   // is what lets concurrent inserts prune every link to it).
   std::function<void(uint32_t node)> before_link_;
