@@ -5,6 +5,7 @@
 import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
 import { toJson } from './json.js';
+import { Tokenizer } from './tokenizer.js';
 
 // Same limit as the core (IngestLimits::kDocumentBytes): refused here before the text is copied
 // into WebAssembly memory. A JS string needs at least one UTF-8 byte per UTF-16 unit.
@@ -68,7 +69,11 @@ export function tokenizerSpec(tokenizer) {
     if (!ids || typeof ids.length !== 'number') throw invalid('tokenizer.encode(text) returned no ids');
     return ids.length;
   };
-  const encode = (t, special) => tokenizer.encode(t, { addSpecialTokens: special, add_special_tokens: special });
+  // Osprey's Tokenizer takes addSpecialTokens (and refuses other keys); Transformers.js tokenizers
+  // take add_special_tokens.
+  const encode = tokenizer instanceof Tokenizer
+    ? (t, special) => tokenizer.encode(t, { addSpecialTokens: special })
+    : (t, special) => tokenizer.encode(t, { addSpecialTokens: special, add_special_tokens: special });
   const specialTokens = length(encode('', true));
   const modelMax = tokenizer.modelMaxLength ?? tokenizer.model_max_length ?? 0;
   return { count: (t) => length(encode(t, false)), specialTokens,

@@ -11,11 +11,13 @@ import { Persistence } from './storage/persistence.js';
 import { tokenizerFingerprint } from './storage/binding.js';
 import * as ingest from './ingest.js';
 import { openInWorker } from './worker/client.js';
+import { guardFunction, guardMethods } from './api.js';
 import { cascadeSearch, clearRanker, rankerInfo, recordFeedback, setTokenVectors, trainRanker } from './rerank.js';
 
 export { OspreyError, IndexedDBStorage, MemoryStorage };
-export { chunkText } from './ingest.js';
 export { Tokenizer } from './tokenizer.js';
+/** Chunking alone: passages of `text` with offsets, without a collection (see ingest.js). */
+export const chunkText = guardFunction('chunkText', ingest.chunkText);
 
 const sharedMemoryStorage = new MemoryStorage();
 
@@ -315,5 +317,9 @@ export const Osprey = {
     await chooseStorage(storage).delete(name);
   },
 };
+
+// Every public method checks its arguments against the declaration (api.js) before it runs.
+guardMethods(Collection.prototype, 'Collection');
+guardMethods(Osprey, 'Osprey');
 
 export default Osprey;
