@@ -531,7 +531,8 @@ export function guardMethods(target, owner) {
       : function (...args) { checkArguments(owner, name, args); return original.apply(this, args); };
     Object.defineProperty(guarded, 'name', { value: name });
     Object.defineProperty(guarded, 'ospreyGuarded', { value: true });
-    Object.defineProperty(target, name, { value: guarded, writable: true, configurable: true, enumerable: false });
+    const { enumerable } = Object.getOwnPropertyDescriptor(target, name) ?? { enumerable: false };
+    Object.defineProperty(target, name, { value: guarded, writable: true, configurable: true, enumerable });
   }
   return target;
 }

@@ -3,6 +3,7 @@
 // ONNX cross-encoder from web/src/models) and hands its scores back to the core.
 import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
+import { toJson } from './json.js';
 
 const SIGNALS = { click: 1, view: 0, skip: 0, impression: 0 };
 
@@ -60,6 +61,13 @@ export async function recordFeedback(handle, event) {
     throw invalid('feedback needs a query string and a docId string');
   }
   if (typeof signal !== 'number') throw invalid('feedback signal must be a number, a boolean, or a name');
+  if (!docId.isWellFormed()) {
+    throw new OspreyError('feedback docId is not well-formed Unicode (it has an unpaired UTF-16 surrogate)', 'INVALID_UTF8');
+  }
+  if (handle.get(docId) === null) {
+    throw new OspreyError(`feedback docId '${docId}' is not in the collection: give the id of a document it holds`,
+      'UNKNOWN_ID');
+  }
   const core = await loadCore();
   core.rerankFeedback(handle, query, docId, signal);
   needSnapshot(handle);
@@ -87,7 +95,7 @@ function coreQuery(q, what) {
 export async function trainRanker(handle, options = {}) {
   if (options === null || typeof options !== 'object') throw invalid('train options must be an object');
   const core = await loadCore();
-  const { judgements, embed, features, ...rest } = options;
+  const { judgements, embed, features, filter, ...rest } = options;
   let queries = judgements ?? core.rerankFeedbackQueries(handle);
   if (!Array.isArray(queries)) throw invalid('judgements must be an array of {query, relevance}');
   queries = await Promise.all(queries.map(async (q, i) => {
@@ -98,6 +106,7 @@ export async function trainRanker(handle, options = {}) {
   }));
   const report = core.rerankTrain(handle, {
     ...rest,
+    filterJson: toJson(filter, 'filter'),
     features: features ?? ['bm25', 'log_length'],
     queries,
     recallK: rest.recallK ?? 100,
