@@ -29,6 +29,14 @@ function oneOf(...values) {
   return { kind: 'enum', values };
 }
 
+/**
+ * A whole number in [min, max], for numbers that the converters pass on as they are and that the
+ * core would truncate (an HNSW parameter of 16.5, a rerank stage's k of -1).
+ */
+function whole(min, max) {
+  return { kind: 'whole', min, max };
+}
+
 /** A numeric vector: Float32Array, Float64Array (any numeric typed array) or an array of numbers. */
 export const VECTOR = Object.freeze({ kind: 'vector' });
 
@@ -73,10 +81,11 @@ const RECALL_KEYS = {
 };
 
 const RANKER_STAGE = obj('ranker stage', 'RankerStage', { stage: ANY, k: ANY, weights: ANY });
+const TOP_K = 100000; // Limits::kTopK
 const CROSS_ENCODER_STAGE = obj('crossEncoder stage', 'CrossEncoderStage', {
-  stage: ANY, k: ANY, score: fn({ crosses: true }),
+  stage: ANY, k: whole(0, TOP_K), score: fn({ crosses: true }),
 });
-const MMR_STAGE = obj('mmr stage', 'MmrStage', { stage: ANY, lambda: ANY, k: ANY });
+const MMR_STAGE = obj('mmr stage', 'MmrStage', { stage: ANY, lambda: ANY, k: whole(0, TOP_K) });
 
 // rerank.js normalizeStages: a stage without `stage` is a crossEncoder when it has `score`.
 const RERANK_STAGE = variant('rerank stage', (s) => s.stage ?? (s.score ? 'crossEncoder' : 'ranker'),
@@ -150,7 +159,9 @@ const TRAIN_OPTIONS = obj('train options', 'TrainOptions', {
   mode: RECALL_KEYS.mode, filter: ANY, ef: ANY, exact: ANY, rrfK: ANY, fusion: FUSION, candidates: ANY,
 }, { hints: { k: "train() recalls 'recallK' candidates per query" } });
 
-const HNSW = obj('hnsw', 'HnswOptions', { M: ANY, efConstruction: ANY, efSearch: ANY, capacity: ANY });
+const HNSW = obj('hnsw', 'HnswOptions', {
+  M: whole(0, 2 ** 32 - 1), efConstruction: whole(0, 2 ** 32 - 1), efSearch: whole(0, 2 ** 32 - 1), capacity: ANY,
+});
 const BM25 = obj('bm25', 'Bm25Options', { k1: ANY, b: ANY, titleWeight: ANY, bodyWeight: ANY });
 const ANALYZER = obj('analyzer', 'AnalyzerOptions', {
   language: ANY, stemmer: ANY, stopwords: ANY, lowercase: ANY, cjk: ANY,
@@ -367,7 +378,12 @@ export function closestKey(key, valid) {
     }
   }
   const allowed = Math.max(1, Math.floor(Math.min(key.length, best?.length ?? 0) / 3));
-  return bestDistance <= allowed ? best : undefined;
+  if (bestDistance <= allowed) return best;
+  // A key cut short or run on ('halfLife' for 'halfLifeDays'): the longest shared start.
+  const lower = key.toLowerCase();
+  return key.length >= 3
+    ? valid.find((v) => v.toLowerCase().startsWith(lower) || (v.length >= 3 && lower.startsWith(v.toLowerCase())))
+    : undefined;
 }
 
 function show(value) {
@@ -395,7 +411,11 @@ function accepted(spec, value) {
   return false;
 }
 
-function checkVector(value, where) {
+/**
+ * Refuses a vector that is not numeric: anything but a numeric typed array or an array of numbers
+ * (a string '1' would silently become 1 in the core). NaN and infinities are the core's to refuse.
+ */
+export function checkVector(value, where) {
   if (value === undefined || value === null) return;
   if (ArrayBuffer.isView(value)) {
     if (value instanceof DataView || typeof value[0] === 'bigint' || value instanceof BigInt64Array ||
@@ -443,6 +463,12 @@ function checkSpec(spec, value, where, args, nested) {
       return;
     case 'vector':
       checkVector(value, where);
+      return;
+    case 'whole':
+      if (value === undefined || value === null) return;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
+        throw invalid(`${where} must be a whole number in [${spec.min}, ${spec.max}], not ${show(value)}`);
+      }
       return;
     case 'object':
     case 'variant': {

@@ -7,11 +7,12 @@ import { toJson } from './json.js';
 import { packDocuments, toCoreDocument } from './documents.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
+import { checkedStorage } from './storage/custom.js';
 import { Persistence } from './storage/persistence.js';
 import { tokenizerFingerprint } from './storage/binding.js';
 import * as ingest from './ingest.js';
 import { openInWorker } from './worker/client.js';
-import { guardFunction, guardMethods } from './api.js';
+import { checkVector, guardFunction, guardMethods } from './api.js';
 import { cascadeSearch, clearRanker, rankerInfo, recordFeedback, setTokenVectors, trainRanker } from './rerank.js';
 
 export { OspreyError, IndexedDBStorage, MemoryStorage };
@@ -22,15 +23,8 @@ export const chunkText = guardFunction('chunkText', ingest.chunkText);
 const sharedMemoryStorage = new MemoryStorage();
 
 function chooseStorage(storage) {
-  if (storage && typeof storage === 'object') {
-    // A custom backend implements the paged layout's operations (see storage/memory.js).
-    for (const method of ['head', 'read', 'commit', 'delete']) {
-      if (typeof storage[method] !== 'function') {
-        throw new OspreyError(`the storage object has no ${method}() method (see MemoryStorage)`, 'INVALID_ARGUMENT');
-      }
-    }
-    return storage;
-  }
+  // A custom backend implements the paged layout's operations (see storage/memory.js).
+  if (storage && typeof storage === 'object') return checkedStorage(storage);
   if (storage === 'memory') return sharedMemoryStorage;
   if (storage === undefined || storage === 'indexeddb') {
     if (IndexedDBStorage.available()) return new IndexedDBStorage();
@@ -47,6 +41,22 @@ function chooseStorage(storage) {
   }
   throw new OspreyError(`unknown storage '${storage}': use 'indexeddb', 'memory' or an object`,
     'INVALID_ARGUMENT');
+}
+
+// Storage keys join a collection's name and its pages with U+0001 (storage/manifest.js): a name with
+// a control character could reach into another collection's pages.
+function checkName(name) {
+  if (typeof name !== 'string' || name === '') {
+    throw new OspreyError('the collection name must be a non-empty string', 'INVALID_ARGUMENT');
+  }
+  if (!name.isWellFormed()) {
+    throw new OspreyError('the collection name is not well-formed Unicode (it has an unpaired UTF-16 surrogate)', 'INVALID_UTF8');
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw new OspreyError(`the collection name ${JSON.stringify(name)} has a control character: use printable characters`,
+      'INVALID_ARGUMENT');
+  }
 }
 
 function fromCoreHit(hit) {
@@ -95,7 +105,13 @@ export class Collection extends EventTarget {
     if (missing.length === 0) return coreDocs;
     const texts = missing.map((d) => [d.title, d.body].filter((t) => typeof t === 'string' && t !== '').join('\n'));
     const vectors = await this.#embedder.embedDocuments(texts);
-    missing.forEach((d, i) => { d.vector = vectors[i]; });
+    if (!Array.isArray(vectors) || vectors.length !== texts.length) {
+      throw new OspreyError(`the embedder returned ${vectors?.length} vectors for ${texts.length} texts`, 'INVALID_ARGUMENT');
+    }
+    missing.forEach((d, i) => {
+      checkVector(vectors[i], `the embedder's vector for document '${d.id}'`);
+      d.vector = vectors[i];
+    });
     return coreDocs;
   }
 
@@ -152,6 +168,7 @@ export class Collection extends EventTarget {
     const request = { ...rest, text: query ?? '', filterJson: toJson(filter, 'filter') };
     if (this.#embedder && request.vector == null && request.text !== '' && request.mode !== 'sparse') {
       request.vector = await this.#embedder.embedQuery(request.text);
+      checkVector(request.vector, "the embedder's query vector");
     }
     // rerank: [{stage: 'ranker', k}, {stage: 'crossEncoder', k, score}, {stage: 'mmr'}] (rerank.js)
     if (request.rerank !== undefined) return cascadeSearch(this.#live(), request);
@@ -256,9 +273,7 @@ export const Osprey = {
    * @param {object} [options] {dimension, metric, index, hnsw, bm25, storage, bytes, wasmUrl, threads}
    */
   async open(name, options = {}) {
-    if (typeof name !== 'string' || name === '') {
-      throw new OspreyError('the collection name must be a non-empty string', 'INVALID_ARGUMENT');
-    }
+    checkName(name);
     if (options === null || typeof options !== 'object') {
       throw new OspreyError('options must be an object', 'INVALID_ARGUMENT');
     }
@@ -314,6 +329,7 @@ export const Osprey = {
 
   /** Removes a saved collection from storage. */
   async delete(name, { storage } = {}) {
+    checkName(name);
     await chooseStorage(storage).delete(name);
   },
 };
