@@ -37,6 +37,27 @@ function whole(min, max) {
   return { kind: 'whole', min, max };
 }
 
+/** A value checked by `check(value, where)` (which throws an OspreyError). */
+function checked(check) {
+  return { kind: 'check', check };
+}
+
+// Storage keys join a collection's name and its pages with U+0001 (storage/manifest.js): a name with
+// a control character could reach into another collection's pages.
+const COLLECTION_NAME = checked((name) => {
+  if (typeof name !== 'string' || name === '') {
+    throw new OspreyError('the collection name must be a non-empty string', 'INVALID_ARGUMENT');
+  }
+  if (!name.isWellFormed()) {
+    throw new OspreyError('the collection name is not well-formed Unicode (it has an unpaired UTF-16 surrogate)', 'INVALID_UTF8');
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw new OspreyError(`the collection name ${JSON.stringify(name)} has a control character: use printable characters`,
+      'INVALID_ARGUMENT');
+  }
+});
+
 /** A numeric vector: Float32Array, Float64Array (any numeric typed array) or an array of numbers. */
 export const VECTOR = Object.freeze({ kind: 'vector' });
 
@@ -188,6 +209,7 @@ const OPEN_OPTIONS = obj('open options', 'OpenOptions', {
 });
 
 const BUILD_INFO_OPTIONS = obj('buildInfo options', 'CoreOptions', CORE_KEYS);
+const CORE_OPTIONS = obj('core options', 'CoreOptions', CORE_KEYS);
 const DELETE_OPTIONS = obj('delete options', 'DeleteOptions', { storage: ANY });
 
 const CHUNK_TEXT_OPTIONS = obj('chunkText options', 'ChunkTextOptions', {
@@ -222,10 +244,10 @@ const IDS = ANY;
 
 export const API = Object.freeze({
   Osprey: {
-    open: method([['name', ANY], ['options', OPEN_OPTIONS]]),
+    open: method([['name', COLLECTION_NAME], ['options', OPEN_OPTIONS]]),
     storageEstimate: method(),
     buildInfo: method([['options', BUILD_INFO_OPTIONS]]),
-    delete: method([['name', ANY], ['options', DELETE_OPTIONS]]),
+    delete: method([['name', COLLECTION_NAME], ['options', DELETE_OPTIONS]]),
   },
   Collection: {
     info: method([], { worker: 'page' }),
@@ -266,7 +288,7 @@ export const API = Object.freeze({
     dispose: method(),
   },
   TokenizerStatic: {
-    fromJson: method([['json', ANY], ['config', ANY], ['coreOptions', BUILD_INFO_OPTIONS]]),
+    fromJson: method([['json', ANY], ['configJson', ANY], ['coreOptions', CORE_OPTIONS]]),
     fromUrl: method([['url', ANY], ['options', TOKENIZER_URL_OPTIONS]]),
   },
   functions: {
@@ -464,6 +486,9 @@ function checkSpec(spec, value, where, args, nested) {
     case 'vector':
       checkVector(value, where);
       return;
+    case 'check':
+      spec.check(value, where);
+      return;
     case 'whole':
       if (value === undefined || value === null) return;
       if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
@@ -535,7 +560,7 @@ export function checkArguments(owner, name, args) {
   if (declared.normalize) args = declared.normalize(args);
   declared.args.forEach(({ name: argName, spec }, i) => {
     const value = args[i];
-    if (spec.kind === 'any' || value === undefined) return;
+    if (spec.kind === 'any' || (value === undefined && spec.kind !== 'check')) return;
     // The top-level options object: null is refused like any other non-object.
     checkSpec(spec, value, labelOf(spec, name, argName), args, false);
   });

@@ -43,22 +43,6 @@ function chooseStorage(storage) {
     'INVALID_ARGUMENT');
 }
 
-// Storage keys join a collection's name and its pages with U+0001 (storage/manifest.js): a name with
-// a control character could reach into another collection's pages.
-function checkName(name) {
-  if (typeof name !== 'string' || name === '') {
-    throw new OspreyError('the collection name must be a non-empty string', 'INVALID_ARGUMENT');
-  }
-  if (!name.isWellFormed()) {
-    throw new OspreyError('the collection name is not well-formed Unicode (it has an unpaired UTF-16 surrogate)', 'INVALID_UTF8');
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
-    throw new OspreyError(`the collection name ${JSON.stringify(name)} has a control character: use printable characters`,
-      'INVALID_ARGUMENT');
-  }
-}
-
 function fromCoreHit(hit) {
   const { metadataJson, ...rest } = hit;
   return { ...rest, metadata: JSON.parse(metadataJson) };
@@ -273,7 +257,6 @@ export const Osprey = {
    * @param {object} [options] {dimension, metric, index, hnsw, bm25, storage, bytes, wasmUrl, threads}
    */
   async open(name, options = {}) {
-    checkName(name);
     if (options === null || typeof options !== 'object') {
       throw new OspreyError('options must be an object', 'INVALID_ARGUMENT');
     }
@@ -329,7 +312,6 @@ export const Osprey = {
 
   /** Removes a saved collection from storage. */
   async delete(name, { storage } = {}) {
-    checkName(name);
     await chooseStorage(storage).delete(name);
   },
 };
