@@ -341,6 +341,17 @@ const CASES = [
   ['closed: addDocuments', ({ c }) => c.addDocuments([{ id: 'd', text: 'x' }], { embed }), 'CLOSED', 'closed', { closed: true }],
   ['closed: context', ({ c }) => c.context('glider'), 'CLOSED', 'closed', { closed: true }],
   ['closed: ranker', ({ c }) => c.ranker(), 'CLOSED', 'closed', { closed: true }],
+  ['closed: upsert', ({ c }) => c.upsert([{ id: 'wing', vector: [1, 1, 1] }]), 'CLOSED', 'closed', { closed: true }],
+  ['closed: delete', ({ c }) => c.delete(['wing']), 'CLOSED', 'closed', { closed: true }],
+  ['closed: train', ({ c }) => c.train({ judgements: [{ query: 'lift', relevance: { wing: 1 } }] }), 'CLOSED', 'closed', { closed: true }],
+  ['closed: setTokenVectors', ({ c }) => c.setTokenVectors('wing', [[1, 0]]), 'CLOSED', 'closed', { closed: true }],
+  ['closed: clearRanker', ({ c }) => c.clearRanker(), 'CLOSED', 'closed', { closed: true }],
+  ['closed: deleteDocuments', ({ c }) => c.deleteDocuments(['manual']), 'CLOSED', 'closed', { closed: true }],
+  ['closed: searchDocuments', ({ c }) => c.searchDocuments('glider'), 'CLOSED', 'closed', { closed: true }],
+  ['closed: documentPassages', ({ c }) => c.documentPassages('manual'), 'CLOSED', 'closed', { closed: true }],
+  ['closed: documentIds', ({ c }) => c.documentIds(), 'CLOSED', 'closed', { closed: true }],
+  ['closed: ingestStats', ({ c }) => c.ingestStats(), 'CLOSED', 'closed', { closed: true }],
+  ['closed: refresh', ({ c }) => c.refresh(), 'CLOSED', 'closed', { closed: true }],
 ];
 
 test('the catalog has at least 100 cases across every public method', () => {
