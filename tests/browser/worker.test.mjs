@@ -128,6 +128,44 @@ test('errors from the worker are OspreyErrors with codes, and a failed add chang
   assert.ok(outcome.hits <= 10);
 });
 
+test('unknown keys and bad values are refused in worker mode exactly as on the main thread', async () => {
+  const outcome = await page.evaluate(async () => {
+    const { Osprey } = window.osprey;
+    const embed = async (texts) => texts.map(() => new Float32Array(16).fill(1));
+    const run = async (worker) => {
+      const c = await Osprey.open(`refused-${worker}`, { dimension: 16, storage: 'memory', worker });
+      await c.add(window.corpus.slice(0, 5));
+      const before = (await c.export()).length;
+      const errors = [];
+      for (const call of [
+        () => c.search('lift', { fitler: { group: 1 } }),
+        () => c.search('lift', { rerank: [{ stage: 'crossEncoder', score: async (q, d) => d.map(() => 1), kk: 3 }] }),
+        () => c.search('lift', { recallK: 10 }),
+        () => c.search('', { vector: Array.from({ length: 16 }, () => '1') }),
+        () => c.add([{ id: 'new', bdy: 'typo', vector: window.corpus[0].vector }]),
+        () => c.addDocuments([{ id: 'doc', text: 'glider' }], { chunks: { maxTokens: 8 }, embed }),
+        () => c.context('glider', { tokenbudget: 5 }),
+        () => c.train({ modle: 'trees' }),
+        () => c.feedback({ query: 'lift', docId: 'not-there' }),
+        () => Osprey.open('refused-open', { storage: 'memory', worker, dimesion: 4 }),
+      ]) {
+        try { await call(); errors.push('no error'); } catch (e) { errors.push(`${e.code}: ${e.message}`); }
+      }
+      const after = (await c.export()).length;
+      c.close();
+      return { errors, unchanged: before === after };
+    };
+    return { main: await run(false), worker: await run(true) };
+  });
+  assert.equal(outcome.main.errors.length, 10);
+  assert.ok(outcome.main.errors.every((e) => e !== 'no error'), outcome.main.errors.join('\n'));
+  assert.deepEqual(outcome.worker.errors, outcome.main.errors);
+  assert.match(outcome.worker.errors[0], /^INVALID_ARGUMENT: search options: unknown key 'fitler' \(did you mean 'filter'\?\)/);
+  assert.match(outcome.worker.errors[1], /search options\.rerank\[0\]: unknown key 'kk' \(did you mean 'k'\?\)/);
+  assert.match(outcome.worker.errors[8], /^UNKNOWN_ID/);
+  assert.ok(outcome.main.unchanged && outcome.worker.unchanged);
+});
+
 test('a worker collection saved to IndexedDB opens on the main thread and vice versa', async () => {
   const outcome = await page.evaluate(async () => {
     const { Osprey } = window.osprey;

@@ -2,9 +2,11 @@
 // what the core takes and embeds the passages that an ingestion plan lists: the plan is made in
 // C++ (chunking, content hashes against the stored passages), the model runs here, and the plan is
 // applied in one all-or-nothing step. Re-adding an unchanged document embeds nothing.
+import { checkVector } from './api.js';
 import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
-import { toJson } from './json.js';
+import { checkJsonDepth, toJson } from './json.js';
+import { Tokenizer } from './tokenizer.js';
 
 // Same limit as the core (IngestLimits::kDocumentBytes): refused here before the text is copied
 // into WebAssembly memory. A JS string needs at least one UTF-8 byte per UTF-16 unit.
@@ -35,6 +37,7 @@ function toSource(doc, i, format) {
     const recordJson = typeof doc === 'string' ? doc : toJson(doc, where);
     if (typeof recordJson !== 'string') throw invalid(`${where} must be a JSON record (object or JSON text)`);
     checkSize(recordJson, where);
+    checkJsonDepth(recordJson, where);
     return { format: 'json', recordJson };
   }
   if (doc === null || typeof doc !== 'object') throw invalid(`${where} must be an object {id, text, title, metadata, format}`);
@@ -58,6 +61,12 @@ export function tokenizerSpec(tokenizer) {
   if (typeof tokenizer === 'function') return { count: (t) => number(tokenizer(t)), name: tokenizer.name ?? '' };
   if (typeof tokenizer !== 'object') throw invalid('tokenizer must be a function or a tokenizer object');
   if (typeof tokenizer.count === 'function') {
+    for (const key of ['specialTokens', 'maxLength']) {
+      const n = tokenizer[key];
+      if (n !== undefined && n !== null && (!Number.isInteger(n) || n < 0)) {
+        throw invalid(`tokenizer.${key} must be a whole number >= 0, not ${n}`);
+      }
+    }
     return { count: (t) => number(tokenizer.count(t)), specialTokens: tokenizer.specialTokens ?? 0,
       maxLength: tokenizer.maxLength ?? 0, name: tokenizer.name ?? '' };
   }
@@ -68,7 +77,11 @@ export function tokenizerSpec(tokenizer) {
     if (!ids || typeof ids.length !== 'number') throw invalid('tokenizer.encode(text) returned no ids');
     return ids.length;
   };
-  const encode = (t, special) => tokenizer.encode(t, { addSpecialTokens: special, add_special_tokens: special });
+  // Osprey's Tokenizer takes addSpecialTokens (and refuses other keys); Transformers.js tokenizers
+  // take add_special_tokens.
+  const encode = tokenizer instanceof Tokenizer
+    ? (t, special) => tokenizer.encode(t, { addSpecialTokens: special })
+    : (t, special) => tokenizer.encode(t, { addSpecialTokens: special, add_special_tokens: special });
   const specialTokens = length(encode('', true));
   const modelMax = tokenizer.modelMaxLength ?? tokenizer.model_max_length ?? 0;
   return { count: (t) => length(encode(t, false)), specialTokens,
@@ -101,6 +114,7 @@ async function embedPassages(handle, embedder, embed, texts) {
     if (!Array.isArray(out) || out.length !== part.length) {
       throw invalid(`the embedder returned ${out?.length} vectors for ${part.length} texts`);
     }
+    out.forEach((v, j) => checkVector(v, `the embedder's vector ${i + j}`));
     vectors.push(...out);
   }
   return vectors;

@@ -31,18 +31,13 @@ export interface StorageBackend {
   list?(): Promise<string[]>;
 }
 
-export interface OpenOptions {
-  /** Vector dimension; 0 (the default) means no dense index. */
-  dimension?: number;
-  metric?: Metric;
-  index?: 'hnsw' | 'flat';
-  hnsw?: { M?: number; efConstruction?: number; efSearch?: number };
-  bm25?: { k1?: number; b?: number; titleWeight?: number; bodyWeight?: number };
-  storage?: 'indexeddb' | 'memory' | StorageBackend;
-  /** Ask the browser for persistent storage (navigator.storage.persist()). */
-  persist?: boolean;
-  /** Open from exported bytes instead of storage. */
-  bytes?: Uint8Array;
+/**
+ * Every options object of the API is checked: an unknown key at any level is refused with
+ * INVALID_ARGUMENT, naming the key, where it is and the closest valid key (web/src/api.js).
+ */
+
+/** Which WebAssembly core to load, and from where (Osprey.open, Osprey.buildInfo, Tokenizer). */
+export interface CoreOptions {
   /** Where osprey_core.wasm (the single-thread build) is served, when not next to osprey_core.mjs. */
   wasmUrl?: string | URL;
   wasmBinary?: ArrayBuffer | Uint8Array;
@@ -55,22 +50,78 @@ export interface OpenOptions {
    * load falls back to the single-thread build with a warning (onWarning).
    */
   threads?: boolean | 'auto';
+  /** Receives warnings such as the 'auto' worker fallback (default: console.warn). */
+  onWarning?: (message: string) => void;
+}
+
+export interface HnswOptions {
+  /** Links per node (default 16). */
+  M?: number;
+  efConstruction?: number;
+  efSearch?: number;
+  /** The expected number of vectors: the graph is allocated for them up front (0: grows). */
+  capacity?: number;
+}
+
+export interface Bm25Options { k1?: number; b?: number; titleWeight?: number; bodyWeight?: number }
+
+export interface AnalyzerOptions {
+  language?: string;
+  stemmer?: boolean;
+  stopwords?: boolean;
+  lowercase?: boolean;
+  cjk?: string;
+}
+
+/** Options of the model loader (web/src/models/). */
+export interface ModelOptions extends CoreOptions {
+  onProgress?: (progress: { url: string; loaded: number; total: number; model?: string; file?: string; cached?: boolean }) => void;
+  signal?: AbortSignal;
+  /** Where model files are cached: false for none, or {get(key), put(key, bytes)} (default: Cache Storage). */
+  cache?: false | null | { get(key: string): Promise<Uint8Array | undefined>; put(key: string, bytes: Uint8Array): Promise<void>; delete?(key: string): Promise<unknown> };
+  fetch?: typeof fetch;
+  hfHost?: string;
+  /** Base URL of a manifest entry's relative `path` source. */
+  baseUrl?: string;
+  variant?: 'fp32' | 'int8' | 'fp16';
+  device?: 'wasm' | 'webgpu' | 'auto';
+  /** Your own onnxruntime-web module. */
+  ort?: unknown;
+  /** In worker mode without a bundler: where onnxruntime-web's ESM build is (import maps do not reach workers). */
+  ortUrl?: string;
+  /** A ready tokenizer (e.g. Osprey's Tokenizer) instead of the model's tokenizer.json. */
+  tokenizer?: unknown;
+  sessionOptions?: Record<string, unknown>;
+  batchSize?: number;
+  maxTokens?: number;
+}
+
+export interface OpenOptions extends CoreOptions {
+  /** Vector dimension; 0 (the default) means no dense index. */
+  dimension?: number;
+  metric?: Metric;
+  index?: 'hnsw' | 'flat';
+  /** 'int8': vectors kept as 8-bit codes (4x smaller), searched and rescored with them. */
+  quantization?: 'none' | 'int8';
+  /** With int8 quantization: also keep the float vectors (exact rescoring, export keeps them). */
+  keepFloat?: boolean;
+  hnsw?: HnswOptions;
+  bm25?: Bm25Options;
+  storage?: 'indexeddb' | 'memory' | StorageBackend;
+  /** Ask the browser for persistent storage (navigator.storage.persist()). */
+  persist?: boolean;
+  /** Open from exported bytes instead of storage. */
+  bytes?: Uint8Array;
   /**
    * Run the engine in a dedicated Web Worker (same API; methods resolve when the worker answers).
    * 'auto': like true, but falls back to the main thread (with a warning) when workers are blocked.
    */
   worker?: boolean | 'auto';
-  /** Receives warnings such as the 'auto' worker fallback (default: console.warn). */
-  onWarning?: (message: string) => void;
   /** Text analysis of the collection. */
-  analyzer?: { language?: string; stemmer?: boolean; stopwords?: boolean; lowercase?: boolean; cjk?: string };
-  /** An embedding model id from models/manifest.json (e.g. 'osprey-static-en'): fills in missing vectors. */
+  analyzer?: AnalyzerOptions;
+  /** An embedding model id from models/manifest.json (e.g. 'osprey-static-en') or a manifest entry: fills in missing vectors. */
   model?: string | Record<string, unknown>;
-  /**
-   * Options of the model loader, e.g. onProgress({url, loaded, total}). In worker mode without a
-   * bundler, `ortUrl` says where onnxruntime-web's ESM build is (import maps do not reach workers).
-   */
-  modelOptions?: { onProgress?: (progress: { url: string; loaded: number; total: number }) => void; ortUrl?: string } & Record<string, unknown>;
+  modelOptions?: ModelOptions;
   /**
    * Your own embedder, used like `model`. A saved collection records its `id` and
    * `tokenizerFingerprint` (when given) and refuses to open with others (`MISMATCH`).
@@ -106,27 +157,52 @@ export interface StoredDocument {
   metadata: Metadata;
 }
 
-/** What search(), searchDocuments() and context() share. */
-export interface RetrievalOptions {
-  k?: number;
-  mode?: 'sparse' | 'dense' | 'hybrid';
+export interface DeleteOptions {
+  storage?: OpenOptions['storage'];
+}
+
+export type SearchMode = 'auto' | 'sparse' | 'dense' | 'hybrid';
+
+export interface FusionOptions {
+  method?: 'rrf' | 'convex';
+  sparseWeight?: number;
+  denseWeight?: number;
+  normalization?: 'minmax' | 'zscore';
+}
+
+/** The first stage that search(), searchDocuments(), context() and train() share. */
+export interface RecallOptions {
+  /** 'auto' (default): hybrid when text and vector are given, else whichever is given. */
+  mode?: SearchMode;
   vector?: VectorLike;
   filter?: Filter;
   ef?: number;
   exact?: boolean;
   rrfK?: number;
   /** Hybrid fusion: reciprocal rank fusion (default) or a weighted mix of normalised scores. */
-  fusion?: 'rrf' | 'convex' | { method?: 'rrf' | 'convex'; sparseWeight?: number; denseWeight?: number; normalization?: 'minmax' | 'zscore' };
+  fusion?: 'rrf' | 'convex' | FusionOptions;
   candidates?: number;
-  highlight?: boolean;
-  /** The best passage of each hit with the query's terms marked. */
-  snippet?: boolean | { maxChars?: number };
-  /** false: hits carry ids and scores only. */
-  documents?: boolean;
 }
 
-export interface SearchOptions extends RetrievalOptions {
-  /** The rerank cascade: recall (recallK hits) -> learned ranker -> cross-encoder -> MMR. */
+/** RecallOptions plus k (what search() and searchDocuments() share). */
+export interface RetrievalOptions extends RecallOptions {
+  k?: number;
+}
+
+export interface SnippetOptions { maxChars?: number }
+
+export interface SearchOptions extends RecallOptions {
+  k?: number;
+  highlight?: boolean;
+  /** The best passage of each hit with the query's terms marked. */
+  snippet?: boolean | SnippetOptions;
+  /** false: hits carry ids and scores only. */
+  documents?: boolean;
+  /**
+   * The rerank cascade: recall (recallK hits) -> learned ranker -> cross-encoder -> MMR. The
+   * options below it take effect only with it (given without it, they are refused), and it
+   * returns whole documents (highlight, snippet and documents: false are refused with it).
+   */
   rerank?: RerankStage | RerankStage[];
   /** Hits recalled before the rerank stages (default 1000). */
   recallK?: number;
@@ -143,7 +219,8 @@ export interface SearchOptions extends RetrievalOptions {
 }
 
 /** Per-token vectors: one vector per token, or one flat array of `count x dim` values. */
-export type TokenVectors = VectorLike[] | { data: Float32Array; dim: number };
+export type TokenVectors = VectorLike[] | FlatTokenVectors;
+export interface FlatTokenVectors { data: Float32Array; dim: number }
 
 export interface FeatureOptions {
   dateField?: string;
@@ -157,17 +234,19 @@ export interface FeatureOptions {
 export interface RerankCandidate { id: string; title: string; body: string }
 
 /** A stage of the rerank cascade (search option `rerank`); a string is the stage with its defaults. */
-export type RerankStage =
-  | 'ranker' | 'mmr'
-  /** The trained ranker, or `weights` given here; keeps the top k (default 100). */
-  | { stage?: 'ranker'; k?: number; weights?: Record<string, number> }
-  /** Your cross-encoder scores the top k (default 20); in worker mode `score` runs on the page. */
-  | { stage?: 'crossEncoder'; k?: number;
-      score: (query: string, candidates: RerankCandidate[]) => Promise<ArrayLike<number>> | ArrayLike<number> }
-  /** Maximal marginal relevance: trades relevance (lambda, default 0.7) for diversity. */
-  | { stage: 'mmr'; lambda?: number; k?: number };
+export type RerankStage = 'ranker' | 'mmr' | RankerStage | CrossEncoderStage | MmrStage;
+/** The trained ranker, or `weights` given here; keeps the top k (default 100). */
+export interface RankerStage { stage?: 'ranker'; k?: number; weights?: Record<string, number> }
+/** Your cross-encoder scores the top k (default 20); in worker mode `score` runs on the page. */
+export interface CrossEncoderStage {
+  stage?: 'crossEncoder';
+  k?: number;
+  score: (query: string, candidates: RerankCandidate[]) => Promise<ArrayLike<number>> | ArrayLike<number>;
+}
+/** Maximal marginal relevance: trades relevance (lambda, default 0.7) for diversity. */
+export interface MmrStage { stage: 'mmr'; lambda?: number; k?: number }
 
-/** Recorded feedback: `docId` was shown for `query` and clicked, skipped, or graded. */
+/** Recorded feedback: `docId` (a document of the collection) was shown for `query` and clicked, skipped, or graded. */
 export interface FeedbackEvent {
   query: string;
   docId: string;
@@ -194,8 +273,15 @@ export interface TrainOptions {
   judgements?: Judgement[];
   /** Query vectors for judgements that have none (in worker mode it runs on the page). */
   embed?: (text: string) => Promise<{ vector?: VectorLike; tokenVectors?: TokenVectors } | undefined>;
+  /** The recall that candidates are drawn from: recallK hits per query, with these recall options. */
   recallK?: number;
-  mode?: 'sparse' | 'dense' | 'hybrid';
+  mode?: SearchMode;
+  filter?: Filter;
+  ef?: number;
+  exact?: boolean;
+  rrfK?: number;
+  fusion?: 'rrf' | 'convex' | FusionOptions;
+  candidates?: number;
   epochs?: number;
   learningRate?: number;
   l2?: number;
@@ -272,6 +358,9 @@ export interface CollectionInfo {
   metric: Metric;
   index: 'hnsw' | 'flat';
   vectors: number;
+  quantization: 'none' | 'int8';
+  keepFloat: boolean;
+  analyzer: { language: string; stemmer: boolean; stopwords: boolean; lowercase: boolean; cjk: string };
   formatVersion: number;
   /** The stored generation this copy was built from or last saved. */
   generation: number;
@@ -306,13 +395,19 @@ export interface IngestDocument {
   metadata?: Record<string, unknown>;
   format?: DocumentFormat;
 }
+/** JSON records: field names (the first present for id and title, every present body field). */
+export interface JsonFieldOptions {
+  id?: string | string[];
+  title?: string | string[];
+  body?: string | string[];
+  metadata?: string[];
+  bodyFormat?: 'text' | 'markdown' | 'html';
+}
 export interface AddDocumentsOptions {
   format?: DocumentFormat;
   chunk?: ChunkOptions;
   tokenizer?: TokenizerLike;
-  /** JSON records: field names (the first present for id and title, every present body field). */
-  fields?: { id?: string | string[]; title?: string | string[]; body?: string | string[];
-    metadata?: string[]; bodyFormat?: 'text' | 'markdown' | 'html' };
+  fields?: JsonFieldOptions;
   /** Embeds changed passages when the collection has a dense index (default: its embedder). */
   embed?: (texts: string[]) => Promise<ArrayLike<number>[]>;
 }
@@ -349,12 +444,16 @@ export interface Passage {
   denseRank?: number;
 }
 export interface DocumentHit { id: string; title: string; score: number; passages: Passage[] }
-export interface SearchDocumentsOptions extends RetrievalOptions {
+export interface SearchDocumentsOptions extends RecallOptions {
+  /** Documents returned (default 10). */
+  k?: number;
+  /** Passage highlights and HTML snippets (default true). */
+  highlight?: boolean;
   aggregate?: 'max' | 'sum';
   passagesPerDocument?: number;
   snippetChars?: number;
 }
-export interface ContextOptions extends RetrievalOptions {
+export interface ContextOptions extends RecallOptions {
   tokenBudget?: number;
   maxPerDoc?: number;
   order?: 'relevance' | 'document' | 'edges';
@@ -385,8 +484,14 @@ export interface Context {
   merged: number;
   leftOut: number;
 }
-export function chunkText(text: string, options?: { format?: Exclude<DocumentFormat, 'json'>;
-  chunk?: ChunkOptions; tokenizer?: TokenizerLike; includeText?: boolean }):
+export interface ChunkTextOptions {
+  format?: Exclude<DocumentFormat, 'json'>;
+  chunk?: ChunkOptions;
+  tokenizer?: TokenizerLike;
+  /** false: offsets only (default true). */
+  includeText?: boolean;
+}
+export function chunkText(text: string, options?: ChunkTextOptions):
   Promise<Array<Omit<Passage, 'id' | 'score' | 'index'> & { text?: string }>>;
 
 /**
@@ -450,6 +555,64 @@ export class WorkerCollection extends EventTarget {
   export(): Promise<Uint8Array>;
 }
 
+export interface EncodeOptions {
+  /** Add the model's special tokens ([CLS], [SEP], ...; default true). */
+  addSpecialTokens?: boolean;
+  maxLength?: number;
+  truncation?: boolean | 'longest_first' | 'only_first' | 'only_second';
+  truncationSide?: 'left' | 'right';
+  padding?: boolean | 'longest' | 'max_length';
+  padToMultipleOf?: number;
+  paddingSide?: 'left' | 'right';
+}
+export interface EncodeBatchOptions extends EncodeOptions {
+  /** 'int64': BigInt64Array tensors, as ONNX models take them (default 'int32'). */
+  dtype?: 'int32' | 'int64';
+}
+export interface DecodeOptions { skipSpecialTokens?: boolean }
+export interface TokenizerUrlOptions extends CoreOptions {
+  /** tokenizer_config.json (do_lower_case, model_max_length, ...). */
+  configUrl?: string | URL;
+  fetch?: typeof fetch;
+}
+export interface Encoding {
+  inputIds: Int32Array;
+  attentionMask: Int32Array;
+  tokenTypeIds: Int32Array;
+  specialTokensMask: Int32Array;
+  /** Code-point offsets into the input ([start, end); special tokens [0, 0]). */
+  offsets: Array<[number, number]>;
+}
+export interface BatchEncoding<T extends Int32Array | BigInt64Array = Int32Array | BigInt64Array> {
+  inputIds: T;
+  attentionMask: T;
+  tokenTypeIds: T;
+  rows: number;
+  cols: number;
+  shape: [number, number];
+}
+
+/** Hugging Face tokenizers (tokenizer.json) run by Osprey's C++ core, bit-exact with `tokenizers`. */
+export class Tokenizer {
+  static fromJson(json: string | object, configJson?: string | object | null, coreOptions?: CoreOptions): Promise<Tokenizer>;
+  static fromUrl(url: string | URL, options?: TokenizerUrlOptions): Promise<Tokenizer>;
+  encode(text: string, pair?: string | null, options?: EncodeOptions): Encoding;
+  encode(text: string, options?: EncodeOptions): Encoding;
+  encodeBatch(texts: Array<string | [string, string]>, pairs?: string[], options?: EncodeBatchOptions): BatchEncoding;
+  encodeBatch(texts: Array<string | [string, string]>, options?: EncodeBatchOptions): BatchEncoding;
+  decode(ids: ArrayLike<number>, options?: DecodeOptions): string;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  readonly vocabSize: number;
+  /** tokenizer_config.json's model_max_length (0 when unknown). */
+  readonly modelMaxLength: number;
+  readonly padId: number;
+  /** A stable fingerprint of the tokenizer's definition (collections record it). */
+  readonly fingerprint: string;
+  /** Frees the WebAssembly memory; later calls fail with CLOSED. */
+  dispose(): void;
+}
+
 export class MemoryStorage implements StorageBackend {
   head(name: string, checksum?: (bytes: Uint8Array) => number): Promise<object | null>;
   read(name: string, checksum: (bytes: Uint8Array) => number): Promise<object | null>;
@@ -483,7 +646,7 @@ export declare const Osprey: {
   open(name: string, options?: OpenOptions & { worker?: false }): Promise<Collection>;
   storageEstimate(): Promise<{ usage: number; quota: number; persisted: boolean } | null>;
   /** The WebAssembly build this page or worker loaded (loading it with these options if needed). */
-  buildInfo(options?: Pick<OpenOptions, 'threads' | 'wasmUrl' | 'wasmBinary' | 'onWarning'>): Promise<BuildInfo>;
-  delete(name: string, options?: { storage?: OpenOptions['storage'] }): Promise<void>;
+  buildInfo(options?: CoreOptions): Promise<BuildInfo>;
+  delete(name: string, options?: DeleteOptions): Promise<void>;
 };
 export default Osprey;

@@ -7,28 +7,24 @@ import { toJson } from './json.js';
 import { packDocuments, toCoreDocument } from './documents.js';
 import { IndexedDBStorage } from './storage/indexeddb.js';
 import { MemoryStorage } from './storage/memory.js';
+import { checkedStorage } from './storage/custom.js';
 import { Persistence } from './storage/persistence.js';
 import { tokenizerFingerprint } from './storage/binding.js';
 import * as ingest from './ingest.js';
 import { openInWorker } from './worker/client.js';
+import { checkVector, guardFunction, guardMethods } from './api.js';
 import { cascadeSearch, clearRanker, rankerInfo, recordFeedback, setTokenVectors, trainRanker } from './rerank.js';
 
 export { OspreyError, IndexedDBStorage, MemoryStorage };
-export { chunkText } from './ingest.js';
 export { Tokenizer } from './tokenizer.js';
+/** Chunking alone: passages of `text` with offsets, without a collection (see ingest.js). */
+export const chunkText = guardFunction('chunkText', ingest.chunkText);
 
 const sharedMemoryStorage = new MemoryStorage();
 
 function chooseStorage(storage) {
-  if (storage && typeof storage === 'object') {
-    // A custom backend implements the paged layout's operations (see storage/memory.js).
-    for (const method of ['head', 'read', 'commit', 'delete']) {
-      if (typeof storage[method] !== 'function') {
-        throw new OspreyError(`the storage object has no ${method}() method (see MemoryStorage)`, 'INVALID_ARGUMENT');
-      }
-    }
-    return storage;
-  }
+  // A custom backend implements the paged layout's operations (see storage/memory.js).
+  if (storage && typeof storage === 'object') return checkedStorage(storage);
   if (storage === 'memory') return sharedMemoryStorage;
   if (storage === undefined || storage === 'indexeddb') {
     if (IndexedDBStorage.available()) return new IndexedDBStorage();
@@ -93,7 +89,13 @@ export class Collection extends EventTarget {
     if (missing.length === 0) return coreDocs;
     const texts = missing.map((d) => [d.title, d.body].filter((t) => typeof t === 'string' && t !== '').join('\n'));
     const vectors = await this.#embedder.embedDocuments(texts);
-    missing.forEach((d, i) => { d.vector = vectors[i]; });
+    if (!Array.isArray(vectors) || vectors.length !== texts.length) {
+      throw new OspreyError(`the embedder returned ${vectors?.length} vectors for ${texts.length} texts`, 'INVALID_ARGUMENT');
+    }
+    missing.forEach((d, i) => {
+      checkVector(vectors[i], `the embedder's vector for document '${d.id}'`);
+      d.vector = vectors[i];
+    });
     return coreDocs;
   }
 
@@ -150,6 +152,7 @@ export class Collection extends EventTarget {
     const request = { ...rest, text: query ?? '', filterJson: toJson(filter, 'filter') };
     if (this.#embedder && request.vector == null && request.text !== '' && request.mode !== 'sparse') {
       request.vector = await this.#embedder.embedQuery(request.text);
+      checkVector(request.vector, "the embedder's query vector");
     }
     // rerank: [{stage: 'ranker', k}, {stage: 'crossEncoder', k, score}, {stage: 'mmr'}] (rerank.js)
     if (request.rerank !== undefined) return cascadeSearch(this.#live(), request);
@@ -254,9 +257,6 @@ export const Osprey = {
    * @param {object} [options] {dimension, metric, index, hnsw, bm25, storage, bytes, wasmUrl, threads}
    */
   async open(name, options = {}) {
-    if (typeof name !== 'string' || name === '') {
-      throw new OspreyError('the collection name must be a non-empty string', 'INVALID_ARGUMENT');
-    }
     if (options === null || typeof options !== 'object') {
       throw new OspreyError('options must be an object', 'INVALID_ARGUMENT');
     }
@@ -315,5 +315,9 @@ export const Osprey = {
     await chooseStorage(storage).delete(name);
   },
 };
+
+// Every public method checks its arguments against the declaration (api.js) before it runs.
+guardMethods(Collection.prototype, 'Collection');
+guardMethods(Osprey, 'Osprey');
 
 export default Osprey;

@@ -1,8 +1,10 @@
 // The rerank cascade, feedback and learning to rank for a Collection (logic in C++: src/rerank).
 // JS only orchestrates what must be async: the cross-encoder stage calls a score provider (e.g. an
 // ONNX cross-encoder from web/src/models) and hands its scores back to the core.
+import { checkVector } from './api.js';
 import { loadCore } from './core.js';
 import { OspreyError } from './errors.js';
+import { toJson } from './json.js';
 
 const SIGNALS = { click: 1, view: 0, skip: 0, impression: 0 };
 
@@ -23,6 +25,7 @@ export function flattenTokenVectors(vectors, what) {
   if (!(dim > 0)) throw invalid(`${what}[0] must be a non-empty vector`);
   const data = new Float32Array(vectors.length * dim);
   vectors.forEach((v, i) => {
+    checkVector(v, `${what}[${i}]`);
     if (!v || v.length !== dim) {
       throw new OspreyError(`${what}[${i}] has ${v?.length} dimensions, not ${dim}`, 'DIMENSION_MISMATCH');
     }
@@ -60,6 +63,13 @@ export async function recordFeedback(handle, event) {
     throw invalid('feedback needs a query string and a docId string');
   }
   if (typeof signal !== 'number') throw invalid('feedback signal must be a number, a boolean, or a name');
+  if (!docId.isWellFormed()) {
+    throw new OspreyError('feedback docId is not well-formed Unicode (it has an unpaired UTF-16 surrogate)', 'INVALID_UTF8');
+  }
+  if (handle.get(docId) === null) {
+    throw new OspreyError(`feedback docId '${docId}' is not in the collection: give the id of a document it holds`,
+      'UNKNOWN_ID');
+  }
   const core = await loadCore();
   core.rerankFeedback(handle, query, docId, signal);
   needSnapshot(handle);
@@ -87,17 +97,21 @@ function coreQuery(q, what) {
 export async function trainRanker(handle, options = {}) {
   if (options === null || typeof options !== 'object') throw invalid('train options must be an object');
   const core = await loadCore();
-  const { judgements, embed, features, ...rest } = options;
+  const { judgements, embed, features, filter, ...rest } = options;
   let queries = judgements ?? core.rerankFeedbackQueries(handle);
   if (!Array.isArray(queries)) throw invalid('judgements must be an array of {query, relevance}');
   queries = await Promise.all(queries.map(async (q, i) => {
     if (q === null || typeof q !== 'object') throw invalid(`judgements[${i}] must be an object`);
     let extra = {};
-    if (embed && q.vector === undefined && q.tokenVectors === undefined) extra = (await embed(q.text ?? q.query)) ?? {};
+    if (embed && q.vector === undefined && q.tokenVectors === undefined) {
+      extra = (await embed(q.text ?? q.query)) ?? {};
+      checkVector(extra.vector, `judgements[${i}]: the embed callback's vector`);
+    }
     return { ...coreQuery({ ...q, ...extra }, `judgements[${i}]`), relevance: q.relevance };
   }));
   const report = core.rerankTrain(handle, {
     ...rest,
+    filterJson: toJson(filter, 'filter'),
     features: features ?? ['bm25', 'log_length'],
     queries,
     recallK: rest.recallK ?? 100,
@@ -138,6 +152,13 @@ function normalizeStages(rerank) {
   });
 }
 
+const TOP_K = 100000; // Limits::kTopK, as the core's search checks k
+
+function checkK(k, what) {
+  if (!Number.isInteger(k) || k < 0) throw invalid(`${what} must be a whole number >= 0, not ${k}`);
+  if (k > TOP_K) throw new OspreyError(`${what} must be at most ${TOP_K}`, 'LIMIT_EXCEEDED');
+}
+
 /**
  * search(query, {rerank: [...]}) : recall (k1 = recallK) -> ranker (k2) -> cross-encoder (k3) -> mmr.
  * `request` is the core search request built by Collection.search (text, vector, filterJson, ...).
@@ -148,6 +169,8 @@ export async function cascadeSearch(handle, request) {
   const start = performance.now();
   const { rerank, k = 10, budgetMs = 0, explain = false, tokenVectors, tokenWeights, features, ...recall } = request;
   const stages = normalizeStages(rerank);
+  checkK(k, 'options.k');
+  if (typeof explain !== 'boolean') throw invalid(`options.explain must be true or false, not ${explain}`);
   const rankerStage = stages.find((s) => s.stage === 'ranker');
   const coreRequest = {
     ...recall,
@@ -178,6 +201,7 @@ export async function cascadeSearch(handle, request) {
         if (!Array.isArray(scores) && !ArrayBuffer.isView(scores)) {
           throw invalid('the crossEncoder score provider must return an array of numbers');
         }
+        checkVector(scores, 'the crossEncoder scores');
         if (scores.length !== candidates.length) {
           throw invalid(`the crossEncoder score provider returned ${scores.length} scores for ${candidates.length} candidates`);
         }

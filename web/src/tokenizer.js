@@ -2,6 +2,7 @@
 // WordPiece, byte-level BPE, Unigram and WordLevel models. Offsets are code-point offsets into the
 // input text ([start, end), special tokens [0, 0]).
 import { loadCore } from './core.js';
+import { guardMethods } from './api.js';
 import { OspreyError } from './errors.js';
 
 const encoder = new TextEncoder();
@@ -160,5 +161,9 @@ export class Tokenizer {
     this.#handle = undefined;
   }
 }
+
+// Options are checked against the declaration (api.js) before each call.
+guardMethods(Tokenizer.prototype, 'Tokenizer');
+guardMethods(Tokenizer, 'TokenizerStatic');
 
 export default Tokenizer;

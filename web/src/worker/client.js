@@ -2,8 +2,9 @@
 // has the methods of Collection but runs them in a dedicated Web Worker (worker.js). The worker
 // also saves: IndexedDB is shared by the page and its workers, so a collection saved from the
 // worker opens on the main thread and the other way round. ('memory' storage lives in the worker.)
+import { guardMethods } from '../api.js';
 import { OspreyError } from '../errors.js';
-import { packCallbacks, packDocuments, packSearchOptions } from './messages.js';
+import { FORWARDED_METHODS, packCallbacks, packDocuments, packSearchOptions } from './messages.js';
 
 const BLOCKED_FIX = "If the page's Content-Security-Policy blocks workers, allow them with " +
   "worker-src 'self' (or script-src 'self'); or open with {worker: 'auto'} to fall back to the " +
@@ -223,22 +224,6 @@ export class WorkerCollection extends EventTarget {
   /** Search, with the rerank cascade when options.rerank is given (a crossEncoder's score runs here). */
   async search(query, options = {}) { return this.#invoke('search', query, packSearchOptions(options)); }
 
-  // Feedback, learning to rank and late interaction (web/src/rerank.js), run in the worker.
-  async feedback(event) { await this.#invoke('feedback', event); }
-  async train(options) { return this.#invoke('train', options); }
-  async setTokenVectors(id, vectors) { await this.#invoke('setTokenVectors', id, vectors); }
-  async ranker() { return this.#invoke('ranker'); }
-  async clearRanker() { await this.#invoke('clearRanker'); }
-
-  // Document ingestion (web/src/ingest.js), run in the worker.
-  async addDocuments(docs, options) { return this.#invoke('addDocuments', docs, options); }
-  async deleteDocuments(ids) { return this.#invoke('deleteDocuments', ids); }
-  async searchDocuments(query, options) { return this.#invoke('searchDocuments', query, options); }
-  async context(query, options) { return this.#invoke('context', query, options); }
-  async documentPassages(id) { return this.#invoke('documentPassages', id); }
-  async documentIds() { return this.#invoke('documentIds'); }
-  async ingestStats() { return this.#invoke('ingestStats'); }
-
   #invoke(method, ...args) {
     const packed = packCallbacks(method, args);
     return this.#call('invoke', { method, args: packed.args }, { callbacks: packed.callbacks });
@@ -250,9 +235,6 @@ export class WorkerCollection extends EventTarget {
   /** Saves from the worker to the collection's storage. */
   async save() { await this.#call('save'); }
 
-  /** Loads a newer generation saved elsewhere (see Collection.refresh); runs in the worker. */
-  async refresh() { return this.#invoke('refresh'); }
-
   close() {
     const connection = this.#connection;
     if (!connection) return;
@@ -260,7 +242,23 @@ export class WorkerCollection extends EventTarget {
     connection.collections.delete(this.#handle);
     connection.call('close', { handle: this.#handle }).finally(() => release(connection));
   }
+
+  // The methods forwarded as they are (api.js FORWARDED_METHODS: feedback, train, ingestion,
+  // refresh...): run by the worker's collection, their callbacks on the page. Those written out
+  // above (search) pack their arguments first.
+  static {
+    for (const name of FORWARDED_METHODS) {
+      if (Object.hasOwn(this.prototype, name)) continue;
+      Object.defineProperty(this.prototype, name, {
+        value: { async [name](...args) { return this.#invoke(name, ...args); } }[name],
+        writable: true, configurable: true,
+      });
+    }
+  }
 }
+
+// Arguments are checked on the page against the declaration (api.js), as on the main thread.
+guardMethods(WorkerCollection.prototype, 'Collection');
 
 /**
  * Opens `name` in the shared worker. With mode 'auto', a worker that cannot start (no Worker, CSP)

@@ -3,7 +3,15 @@
 // it is accepted or refused exactly as on the main thread. The caller's arrays are left untouched.
 // Async callbacks (a cross-encoder's score, train's embed) stay on the page: they travel as
 // markers that the worker turns into functions which ask the page to run them.
+import { mapCallbacks } from '../api.js';
 import { OspreyError } from '../errors.js';
+
+// The protocol's lists come from the API declaration: which Collection methods are forwarded to the
+// worker's collection ('invoke'), which have their own operation, and where their arguments hold
+// callbacks that run on the page (a crossEncoder stage's score, train's and addDocuments' embed;
+// a synchronous callback such as a tokenizer's count cannot wait for a message and is refused as
+// uncloneable).
+export { FORWARDED_METHODS, WORKER_OPERATIONS } from '../api.js';
 
 function isNumericVector(v) {
   if (ArrayBuffer.isView(v)) return !(v instanceof DataView) && typeof v[0] !== 'bigint';
@@ -63,31 +71,6 @@ export function packSearchOptions(options) {
 }
 
 const MARK = 'ospreyCallback';
-
-function replaceField(options, key, map) {
-  if (options === null || typeof options !== 'object' || options[key] === undefined) return options;
-  return { ...options, [key]: map(options[key]) };
-}
-
-function replaceScores(options, map) {
-  if (options === null || typeof options !== 'object' || options.rerank === undefined) return options;
-  const stage = (s) => (s !== null && typeof s === 'object' && s.score !== undefined ? replaceField(s, 'score', map) : s);
-  return { ...options, rerank: Array.isArray(options.rerank) ? options.rerank.map(stage) : stage(options.rerank) };
-}
-
-/**
- * Where Collection methods take async callbacks, as functions of their arguments. Only these: a
- * synchronous callback (a tokenizer's count) cannot wait for a message and is refused as uncloneable.
- */
-const CALLBACK_PLACES = {
-  search: ([query, options], map) => [query, replaceScores(options, map)],
-  train: ([options], map) => [replaceField(options, 'embed', map)],
-  addDocuments: ([docs, options], map) => [docs, replaceField(options, 'embed', map)],
-};
-
-function mapCallbacks(method, args, map) {
-  return Object.hasOwn(CALLBACK_PLACES, method) ? CALLBACK_PLACES[method](args, map) : args;
-}
 
 /** Page side: the callbacks in `args` become {ospreyCallback: i}; returns them in that order. */
 export function packCallbacks(method, args) {

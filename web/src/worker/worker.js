@@ -1,7 +1,7 @@
 // Entry of Osprey's dedicated Web Worker: owns the WebAssembly core and the collections opened with
 // {worker: true}, so that indexing and search never block the page. The page side is client.js.
 import { Osprey } from '../osprey.js';
-import { unpackCallbacks, unpackDocuments } from './messages.js';
+import { FORWARDED_METHODS, WORKER_OPERATIONS, unpackCallbacks, unpackDocuments } from './messages.js';
 
 /** Documents per core call while adding, so that progress can be reported between calls. */
 const PROGRESS_BATCH = 256;
@@ -22,10 +22,8 @@ function collection(handle) {
   return c;
 }
 
-/** Collection methods forwarded as they are (arguments and results are structured-cloned). */
-const FORWARDED = new Set(['search', 'feedback', 'train', 'setTokenVectors', 'ranker', 'clearRanker',
-  'addDocuments', 'deleteDocuments', 'searchDocuments', 'context', 'documentPassages', 'documentIds', 'ingestStats',
-  'refresh']);
+/** Collection methods forwarded as they are (arguments and results are structured-cloned; api.js). */
+const FORWARDED = new Set(FORWARDED_METHODS);
 
 /** The state the page mirrors after every call (its size, info() and dirty are synchronous there). */
 function state(c) {
@@ -108,6 +106,13 @@ const operations = {
     collections.delete(handle);
   },
 };
+
+// The operations are those the API declaration lists (api.js WORKER_OPERATIONS), no more, no less.
+const missing = WORKER_OPERATIONS.filter((op) => !Object.hasOwn(operations, op));
+const extra = Object.keys(operations).filter((op) => !WORKER_OPERATIONS.includes(op));
+if (missing.length || extra.length) {
+  throw new Error(`worker.js disagrees with api.js: missing operations [${missing}], undeclared [${extra}]`);
+}
 
 function reply(message, transfer = []) {
   self.postMessage(message, transfer);
