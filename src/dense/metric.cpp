@@ -1,6 +1,8 @@
 #include "dense/metric.h"
 
 #include <cmath>
+#include <limits>
+#include <sstream>
 
 #include "core/error.h"
 #include "dense/distance.h"
@@ -27,6 +29,10 @@ const char* metric_name(Metric metric) {
   return "cosine";
 }
 
+namespace {
+constexpr double kMaxSquaredNorm = std::numeric_limits<float>::max() / 4.0;
+}  // namespace
+
 std::vector<float> prepare_vector(Metric metric, size_t dimension, const float* data, size_t size,
                                   const std::string& what) {
   if (size != dimension) {
@@ -51,8 +57,13 @@ std::vector<float> prepare_vector(Metric metric, size_t dimension, const float* 
     }
     float inv = float(1.0 / std::sqrt(norm2));
     for (float& x : v) x *= inv;
-  } else if (!std::isfinite(norm2)) {
-    throw Error(ErrorCode::kInvalidVector, what + " is too large: its squared norm overflows");
+  } else if (!(norm2 <= kMaxSquaredNorm)) {
+    // Distances are float sums: |a - b|^2 <= 4 max(|a|^2, |b|^2) must stay finite.
+    std::ostringstream message;
+    message << what << " is too long for the " << (metric == Metric::kL2 ? "l2" : "ip")
+            << " metric: its squared length is " << norm2 << ", at most " << kMaxSquaredNorm
+            << " is accepted (scale the vectors down)";
+    throw Error(ErrorCode::kInvalidVector, message.str());
   }
   return v;
 }

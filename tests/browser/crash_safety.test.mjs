@@ -23,11 +23,12 @@ async function launchKillable(profile) {
   const proc = spawn(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'],
     { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = ''; // Chromium's stderr (its last 50-100 KB)
   const endpoint = await new Promise((resolve, reject) => {
-    let output = '';
     const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${output}`)), 20000);
     proc.stderr.on('data', (chunk) => {
       output += chunk;
+      if (output.length > 100000) output = output.slice(-50000);
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
@@ -38,7 +39,7 @@ async function launchKillable(profile) {
   });
   const browser = await chromium.connectOverCDP(endpoint);
   const exited = new Promise((resolve) => proc.once('exit', resolve));
-  return { proc, browser, exited };
+  return { proc, browser, exited, log: () => output };
 }
 
 // Runs in the page: reopens 'crash' and compares it with the workload's model of its batches.
@@ -80,7 +81,9 @@ async function inspect() {
     }
   }
   c.close();
-  return { batches, generation: info.generation, recovered: info.recovered, problems: problems.slice(0, 10) };
+  const databases = (await indexedDB.databases()).map((d) => `${d.name} v${d.version}`);
+  return { batches, generation: info.generation, recovered: info.recovered, problems: problems.slice(0, 10),
+    databases, usage: (await navigator.storage.estimate()).usage };
 }
 
 // Runs in the page: commits batch after batch until the process is killed. Logs "writing KIND
@@ -134,7 +137,8 @@ test(`the last committed generation survives ${KILLS} kills during commits`, { t
       const state = await page.evaluate(inspect);
       assert.deepEqual(state.problems, [], `round ${round}`);
       assert.equal(state.recovered, null);
-      assert.ok(state.batches >= acknowledged + 1, `round ${round}: acknowledged batch ${acknowledged} is lost (have ${state.batches})`);
+      assert.ok(state.batches >= acknowledged + 1, `round ${round}: acknowledged batch ${acknowledged} is lost ` +
+        `(have ${state.batches}; databases ${state.databases}, ${state.usage} bytes used; Chromium said: ${current.log().slice(-3000)})`);
       assert.ok(state.generation >= ackedGeneration, `round ${round}: generation ${state.generation} is older than the acknowledged ${ackedGeneration}`);
       assert.ok(state.generation >= lastGeneration, `round ${round}: generation went back`);
       // The kill landed inside the commit in flight if that commit's generation did not survive.
