@@ -1,5 +1,6 @@
 #include "store/document_store.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/error.h"
@@ -120,6 +121,8 @@ DocumentStore DocumentStore::load(ByteReader& in, const SharedBytes& bytes) {
   store.docs_.resize(slots);
   store.live_.resize(slots, false);
   store.stored_.resize(slots, kNotStored);
+  // Sized for the documents the bytes can hold (a record of a few bytes is rare), not the slots.
+  store.ids_.reserve(std::min(slots, in.remaining() / 16));
   auto id_of = [&store](uint32_t slot) { return store.stored_id(slot); };
   for (size_t slot = 0; slot < slots; ++slot) {
     const uint8_t live = in.u8();

@@ -20,6 +20,7 @@ namespace {
 
 constexpr size_t kHeader = 24;  // magic, version, CRC-32C, payload size (both formats)
 
+#ifndef OSPREY_FUZZ_RAW
 // Makes the header agree with the payload, as a writer would have.
 void fix_header(std::vector<uint8_t>& bytes) {
   if (bytes.size() < kHeader) return;
@@ -28,6 +29,7 @@ void fix_header(std::vector<uint8_t>& bytes) {
   for (int i = 0; i < 4; ++i) bytes[12 + size_t(i)] = uint8_t(crc >> (8 * i));
   for (int i = 0; i < 8; ++i) bytes[16 + size_t(i)] = uint8_t(size >> (8 * i));
 }
+#endif
 
 std::vector<float> query_vector(size_t dimension, uint32_t seed) {
   std::vector<float> v(dimension);
