@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collection/collection.h"
@@ -38,7 +40,26 @@ class ChangeJournal {
   std::vector<uint8_t> take();
   void clear();
 
-  // Decodes a record, checking magic, version, checksum and structure before returning anything.
+  // The ids of one removal, still encoded in the record (checked; decoded as they are visited).
+  class IdList {
+   public:
+    IdList(const uint8_t* data, size_t count) : data_(data), count_(count) {}
+    size_t size() const { return count_; }
+    template <typename Visit>
+    void each(Visit&& visit) const;
+
+   private:
+    const uint8_t* data_;
+    size_t count_;
+  };
+
+  // Checks a record's magic, version, checksum and whole structure, then hands its operations
+  // over in order, decoding one at a time: what a record costs in memory is its largest
+  // operation's documents (removals are not decoded at all), not the whole record at once.
+  static void replay(const uint8_t* data, size_t size,
+                     const std::function<void(std::vector<DocumentInput>)>& upsert,
+                     const std::function<void(const IdList&)>& remove);
+  // The whole record decoded (tests and tools; replay() costs less).
   static std::vector<Operation> decode(const uint8_t* data, size_t size);
 
   static constexpr uint32_t kFormatVersion = 1;
@@ -48,5 +69,21 @@ class ChangeJournal {
   size_t bytes_ = 0;
   bool overflowed_ = false;
 };
+
+template <typename Visit>
+void ChangeJournal::IdList::each(Visit&& visit) const {
+  const uint8_t* p = data_;
+  for (size_t i = 0; i < count_; ++i) {
+    // Lengths were checked by replay(): a varint, then that many bytes.
+    uint64_t n = 0;
+    for (int shift = 0;; shift += 7) {
+      const uint8_t b = *p++;
+      n |= uint64_t(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+    }
+    visit(std::string_view(reinterpret_cast<const char*>(p), size_t(n)));
+    p += n;
+  }
+}
 
 }  // namespace osprey

@@ -135,7 +135,7 @@ Collection::Fields Collection::fields_for_erase(uint32_t slot) const {
 VectorIndex* Collection::dense() const {
   if (stored_dense_) {
     const StoredSection& stored = *stored_dense_;
-    ByteReader in(stored.bytes->data() + stored.offset, stored.size, "collection");
+    ByteReader in(stored.bytes->data() + stored.offset, stored.size, "collection", "dense section");
     auto index = load_vector_index(options_.dense, in, store_.slot_count());
     if (!in.done()) in.fail("unexpected bytes after the dense index");
     if (index->size() != stored.count) in.fail("the dense index holds another number of vectors");

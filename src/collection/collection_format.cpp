@@ -106,23 +106,44 @@ Collection Collection::deserialize(std::vector<uint8_t> buffer, bool checksum_ve
     throw Error(ErrorCode::kCorruptData, "collection is corrupt: checksum mismatch");
   }
 
-  ByteReader in(payload, payload_size, "collection");
+  ByteReader in(payload, payload_size, "collection", "analyzer section");
   CollectionOptions options;
   options.analyzer = AnalyzerConfig::load(in);
+  in.set_section("dense options");
   options.dense = DenseOptions::load(in);
+  in.set_section("documents section");
   DocumentStore store = DocumentStore::load(in, bytes);
+  in.set_section("bm25 section");
   Bm25Index sparse = Bm25Index::load(in, bytes);
   options.bm25 = sparse.params();
+  // The index is addressed by the store's slots: every slot it has must be one of the store's,
+  // and only live documents may have text.
+  if (sparse.slot_capacity() != store.slot_count()) {
+    in.fail(std::to_string(sparse.slot_capacity()) + " slots for the " +
+            std::to_string(store.slot_count()) + " document slots");
+  }
+  for (uint32_t slot = 0; slot < store.slot_count(); ++slot) {
+    if (!store.live(slot) && sparse.has_text(slot)) {
+      in.fail("free slot " + std::to_string(slot) + " has text");
+    }
+  }
+  if (sparse.document_count() != store.size()) {
+    in.fail(std::to_string(sparse.document_count()) + " documents for the " +
+            std::to_string(store.size()) + " stored");
+  }
 
   Collection c(options);
   c.store_ = std::move(store);
   c.sparse_ = std::move(sparse);
-  if (c.sparse_.document_count() != c.store_.size()) in.fail("BM25 document count");
+  in.set_section("dense section");
   if (options.dense.dimension > 0 && version >= 4) {
     StoredSection stored;
     stored.bytes = bytes;
     stored.count = in.varint();
-    if (stored.count != c.store_.size()) in.fail("vectors and documents disagree");
+    if (stored.count != c.store_.size()) {
+      in.fail(std::to_string(stored.count) + " vectors for " + std::to_string(c.store_.size()) +
+              " documents");
+    }
     const uint64_t dense_size = in.u64();
     if (dense_size > in.remaining()) in.fail("the dense index is cut short");
     stored.size = size_t(dense_size);
@@ -141,13 +162,17 @@ Collection Collection::deserialize(std::vector<uint8_t> buffer, bool checksum_ve
     ByteReader peek = in;
     if (peek.u32() == kRerankSectionTag) {
       in.u32();
+      in.set_section("rerank section");
       c.rerank_ = std::make_unique<RerankState>(RerankState::load(in));
     }
   }
   if (!in.done()) {
+    in.set_section({});
     if (in.u32() != kIngestSectionTag) in.fail("unknown section");
+    in.set_section("ingest section");
     c.ingested_ = DocumentIndex::load(in);
   }
+  in.set_section({});
   if (!in.done()) in.fail("unexpected bytes after the last section");
   return c;
 }

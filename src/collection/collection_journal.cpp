@@ -35,21 +35,18 @@ void Collection::snapshot_saved() {
 }
 
 void Collection::apply_journal(const uint8_t* data, size_t size) {
-  auto operations = ChangeJournal::decode(data, size);
   // Replayed changes were journaled by whoever made them: do not journal them again.
   auto journal = std::move(journal_);
   try {
-    for (auto& op : operations) {
-      if (op.kind == ChangeJournal::Operation::Kind::kUpsert) {
-        upsert(std::move(op.docs));
-      } else {
-        std::vector<std::string> present;
-        for (auto& id : op.ids) {
-          if (store_.find(id)) present.push_back(std::move(id));
-        }
-        remove(present);
-      }
-    }
+    ChangeJournal::replay(
+        data, size, [this](std::vector<DocumentInput> docs) { upsert(std::move(docs)); },
+        [this](const ChangeJournal::IdList& ids) {
+          std::vector<std::string> present;  // only ids of documents here: bounded by the store
+          ids.each([&](std::string_view id) {
+            if (store_.find(id)) present.emplace_back(id);
+          });
+          remove(present);
+        });
   } catch (...) {
     journal_ = std::move(journal);
     throw;

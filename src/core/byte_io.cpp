@@ -7,7 +7,8 @@ void ByteWriter::floats(const float* v, size_t n) {
 }
 
 void ByteReader::fail(const std::string& why) const {
-  throw Error(ErrorCode::kCorruptData, what_ + " is corrupt: " + why);
+  throw Error(ErrorCode::kCorruptData,
+              what_ + " is corrupt: " + (section_.empty() ? why : section_ + ": " + why));
 }
 
 uint64_t ByteReader::fixed(int n) {
@@ -43,6 +44,7 @@ std::string ByteReader::str() {
 
 const uint8_t* ByteReader::raw(size_t size) {
   if (remaining() < size) fail("unexpected end of data");
+  if (size == 0) return p_ ? p_ : reinterpret_cast<const uint8_t*>("");  // never null: memcpy
   const uint8_t* p = p_;
   p_ += size;
   return p;

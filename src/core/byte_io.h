@@ -62,9 +62,10 @@ class ByteWriter {
 
 class ByteReader {
  public:
-  // `what` names the structure being read, for error messages ("collection", "HNSW graph", ...).
-  ByteReader(const uint8_t* data, size_t size, std::string what)
-      : p_(data), end_(data + size), what_(std::move(what)) {}
+  // `what` names the structure being read, for error messages ("collection", "HNSW graph", ...);
+  // `section` the part of it (e.g. "bm25 section"), so that a message says where the damage is.
+  ByteReader(const uint8_t* data, size_t size, std::string what, std::string section = {})
+      : p_(data), end_(data + size), what_(std::move(what)), section_(std::move(section)) {}
 
   uint8_t u8() { return uint8_t(fixed(1)); }
   uint32_t u32() { return uint32_t(fixed(4)); }
@@ -93,12 +94,15 @@ class ByteReader {
   const uint8_t* position() const { return p_; }
   bool done() const { return p_ == end_; }
   [[noreturn]] void fail(const std::string& why) const;
+  void set_section(std::string section) { section_ = std::move(section); }
+  const std::string& section() const { return section_; }
 
  private:
   uint64_t fixed(int n);
   const uint8_t* p_;
   const uint8_t* end_;
   std::string what_;
+  std::string section_;
 };
 
 }  // namespace osprey

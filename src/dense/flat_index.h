@@ -12,17 +12,22 @@ class FlatIndex : public VectorIndex {
 
   void add(uint32_t slot, const float* vector) override;
   void remove(uint32_t slot) override;
-  bool contains(uint32_t slot) const override { return slot < present_.size() && present_[slot]; }
-  size_t size() const override { return count_; }
+  bool contains(uint32_t slot) const override {
+    return slot < row_of_slot_.size() && row_of_slot_[slot] != kNoRow;
+  }
+  size_t size() const override { return slot_of_row_.size(); }
   std::vector<ScoredSlot> search(const DenseQuery& query) const override;
   void save(ByteWriter& out) const override;
   static std::unique_ptr<FlatIndex> load(const DenseOptions& options, ByteReader& in,
                                          size_t slot_limit);
 
  private:
-  std::vector<float> vectors_;  // slot-major, dimension floats each
-  std::vector<bool> present_;
-  size_t count_ = 0;
+  static constexpr uint32_t kNoRow = ~uint32_t(0);
+  // Rows hold only present vectors (a removed one's place is taken by the last row), so memory
+  // follows the vector count, not the highest slot ever used.
+  std::vector<float> vectors_;         // row-major, dimension floats each
+  std::vector<uint32_t> slot_of_row_;  // by row
+  std::vector<uint32_t> row_of_slot_;  // by slot; kNoRow when absent
 };
 
 }  // namespace osprey

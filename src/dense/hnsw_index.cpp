@@ -26,11 +26,12 @@ using hnswlib::tableint;
 using Candidate = std::pair<float, tableint>;  // (distance, graph node)
 
 constexpr size_t kInitialCapacity = 1024;
-constexpr int kMaxLevel = 31;               // far above any level HNSW draws for 2^32 elements
-constexpr size_t kQuantizerSample = 16384;  // vectors the int8 ranges are fitted on
-constexpr size_t kParallelBatch = 4096;     // smaller batches are inserted on one thread
-constexpr size_t kSequentialPrefix = 256;   // nodes a parallel batch inserts alone first
-constexpr size_t kSweepFraction = 8;        // every node's in-links are checked each 1/8 growth
+constexpr size_t kInitialBytes = 16u << 20;  // caps the first block for very wide vectors
+constexpr int kMaxLevel = 31;                // far above any level HNSW draws for 2^32 elements
+constexpr size_t kQuantizerSample = 16384;   // vectors the int8 ranges are fitted on
+constexpr size_t kParallelBatch = 4096;      // smaller batches are inserted on one thread
+constexpr size_t kSequentialPrefix = 256;    // nodes a parallel batch inserts alone first
+constexpr size_t kSweepFraction = 8;         // every node's in-links are checked each 1/8 growth
 
 size_t code_bytes(size_t dimension) {
   return (dimension + 3) / 4 * 4;
@@ -233,8 +234,13 @@ HnswIndex::HnswIndex(DenseOptions options)
     : VectorIndex(options),
       space_(std::make_unique<Space>(options)),
       sequential_prefix_(kSequentialPrefix) {
+  // 1024 nodes of 65536 floats would be 256 MB before the first vector arrives (or is loaded).
+  const size_t node_bytes = space_->get_data_size() + 8 * size_t(options.hnsw.m) + 64 +
+                            (options.keep_float ? 4 * size_t(options.dimension) : 0);
+  const size_t initial =
+      std::max<size_t>(1, std::min(kInitialCapacity, kInitialBytes / node_bytes));
   graph_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-      space_.get(), std::max<size_t>(kInitialCapacity, options.hnsw.capacity), options.hnsw.m,
+      space_.get(), std::max<size_t>(initial, options.hnsw.capacity), options.hnsw.m,
       options.hnsw.ef_construction, options.hnsw.seed);
   fitted_ = !quantized();
 }
@@ -748,6 +754,14 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const DenseOptions& options, ByteRead
   auto& g = *index->graph_;
   const size_t dim = options.dimension;
   const bool int8 = index->quantized(), keep = int8 && options.keep_float;
+  // Stored vectors were prepared (finite) when added: anything else is damage, and would reach
+  // the quantizer's float-to-int conversions.
+  auto read_floats = [&](float* out) {
+    in.floats(out, dim);
+    for (size_t i = 0; i < dim; ++i) {
+      if (!std::isfinite(out[i])) in.fail("a vector component is not finite");
+    }
+  };
   if (int8) {
     const uint8_t fitted = in.u8();
     if (fitted > 1) in.fail("bad quantizer flag");
@@ -755,31 +769,39 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const DenseOptions& options, ByteRead
     index->fitted_ = fitted != 0;
     const size_t pending = in.count(1 + 4 * dim);
     if (fitted && pending) in.fail("pending vectors in a fitted int8 index");
-    if (pending > slot_limit) in.fail("more vectors than document slots");
+    if (pending > slot_limit || pending >= kQuantizerTrainCount)
+      in.fail(std::to_string(pending) + " pending vectors");
     index->pending_vectors_.resize(pending * dim);
     for (size_t i = 0; i < pending; ++i) {
       const uint64_t slot = in.varint();
       if (slot >= slot_limit || index->contains(uint32_t(slot))) in.fail("bad or repeated slot");
       index->pending_slots_.push_back(uint32_t(slot));
-      in.floats(index->pending_vectors_.data() + i * dim, dim);
+      read_floats(index->pending_vectors_.data() + i * dim);
     }
   }
   const size_t vector_bytes = int8 ? dim + (keep ? 4 * dim : 0) : 4 * dim;
-  const size_t count = in.count(3 + vector_bytes);
+  // A node takes at least its slot, level, deletion flag, vector and level-0 link count.
+  const size_t count = in.count(4 + vector_bytes);
   const uint64_t max_level = in.varint();
   const uint64_t entry = in.varint();
-  if (count > slot_limit) in.fail("more vectors than document slots");
+  if (count > slot_limit) {
+    in.fail(std::to_string(count) + " graph nodes for " + std::to_string(slot_limit) +
+            " document slots");
+  }
   if (count > 0 && !index->fitted_) in.fail("graph nodes in an int8 index without a quantizer");
   if (count > 0 && (max_level > kMaxLevel || entry >= count)) in.fail("bad entry point");
   index->ensure_capacity(count);
 
   auto read_links = [&](hnswlib::linklistsizeint* list, size_t max_links) {
-    size_t n = in.varint();
-    if (n > max_links) in.fail("a node has more links than M allows");
+    const uint64_t n = in.varint();
+    if (n > max_links) {
+      in.fail("a node has " + std::to_string(n) + " links where M allows " +
+              std::to_string(max_links));
+    }
     g.setListCount(list, static_cast<unsigned short>(n));
     auto* neighbors = reinterpret_cast<tableint*>(list + 1);
     for (size_t j = 0; j < n; ++j) {
-      uint64_t id = in.varint();
+      const uint64_t id = in.varint();
       if (id >= count) in.fail("a link points outside the graph");
       neighbors[j] = tableint(id);
     }
@@ -788,9 +810,10 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const DenseOptions& options, ByteRead
   for (tableint i = 0; i < count; ++i) {
     const uint64_t label = in.varint();
     const uint64_t level = in.varint();
-    const bool deleted = in.u8() != 0;
+    const uint8_t deleted = in.u8();
     if (label >= slot_limit || g.label_lookup_.count(label)) in.fail("bad or repeated slot");
     if (level > max_level) in.fail("node above the top level");
+    if (deleted > 1) in.fail("bad deletion flag");
     std::memset(g.data_level0_memory_ + i * g.size_data_per_element_, 0, g.size_data_per_element_);
     g.element_levels_[i] = int(level);
     g.linkLists_[i] = nullptr;
@@ -804,15 +827,34 @@ std::unique_ptr<HnswIndex> HnswIndex::load(const DenseOptions& options, ByteRead
     g.label_lookup_[label] = i;
     char* data = g.getDataByInternalId(i);
     if (int8) {
-      std::memcpy(data, in.raw(dim), dim);
+      const uint8_t* codes = in.raw(dim);
+      // encode() clamps to [-127, 127]: -128 is never written.
+      for (size_t d = 0; d < dim; ++d) {
+        if (codes[d] == 0x80) in.fail("an int8 code out of range");
+      }
+      std::memcpy(data, codes, dim);
       index->space_->restore_bias(data);
-      if (keep) in.floats(index->floats_.data() + size_t(i) * dim, dim);
+      if (keep) read_floats(index->floats_.data() + size_t(i) * dim);
     } else {
-      in.floats(reinterpret_cast<float*>(data), dim);
+      read_floats(reinterpret_cast<float*>(data));
     }
     read_links(g.get_linklist0(i), g.maxM0_);
     for (uint64_t l = 1; l <= level; ++l) read_links(g.get_linklist(i, int(l)), g.maxM_);
     if (deleted) g.markDeletedInternal(i);
+  }
+  // Every walk (queries, inserts, hnswlib's update) follows a level-l link to the target's level-l
+  // list: the target must exist on that level. A self-link would make a node its own neighbour.
+  for (tableint i = 0; i < count; ++i) {
+    for (int l = 0; l <= g.element_levels_[i]; ++l) {
+      for (tableint target : links_of(g, i, l)) {
+        if (target == i) in.fail("node " + std::to_string(i) + " links to itself");
+        if (g.element_levels_[target] < l) {
+          in.fail("a level-" + std::to_string(l) + " link of node " + std::to_string(i) +
+                  " points to node " + std::to_string(target) + " of level " +
+                  std::to_string(g.element_levels_[target]));
+        }
+      }
+    }
   }
   if (count > 0) {
     if (uint64_t(g.element_levels_[entry]) != max_level)

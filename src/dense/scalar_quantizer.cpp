@@ -19,8 +19,9 @@ ScalarQuantizer ScalarQuantizer::fit(const float* vectors, size_t count, size_t 
   float half_range = 0;
   for (size_t i = 0; i < dimension; ++i) {
     if (count == 0) low[i] = high[i] = 0;
-    q.offset_[i] = 0.5f * (low[i] + high[i]);
-    half_range = std::max(half_range, 0.5f * (high[i] - low[i]));
+    // Halved before adding: the sum (or difference) of two large floats would overflow.
+    q.offset_[i] = 0.5f * low[i] + 0.5f * high[i];
+    half_range = std::max(half_range, 0.5f * high[i] - 0.5f * low[i]);
   }
   // A little headroom: vectors added after fitting may reach slightly past the fitted range.
   q.step_ = half_range > 0 ? half_range * 1.05f / 127.0f : 1.0f;
@@ -37,8 +38,9 @@ void ScalarQuantizer::finish() {
 float ScalarQuantizer::encode(const float* vector, int8_t* codes) const {
   const float inverse = 1.0f / step_;
   for (size_t i = 0; i < offset_.size(); ++i) {
-    float c = std::nearbyint((vector[i] - offset_[i]) * inverse);
-    codes[i] = int8_t(std::clamp(c, -127.0f, 127.0f));
+    // A denormal step makes `inverse` infinite, and 0 * inf is NaN: converting NaN to int8 is UB.
+    const float c = (vector[i] - offset_[i]) * inverse;
+    codes[i] = c != c ? 0 : int8_t(std::clamp(std::nearbyint(c), -127.0f, 127.0f));
   }
   return bias(codes);
 }

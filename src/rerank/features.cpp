@@ -51,6 +51,7 @@ void FeatureSet::save(ByteWriter& out) const {
 FeatureSet FeatureSet::load(ByteReader& in) {
   FeatureSet f;
   const size_t n = in.count(1);
+  if (n > 256) in.fail("feature set: more than 256 features");  // before reading them all
   for (size_t i = 0; i < n; ++i) f.names.push_back(in.str());
   try {
     f.validate();

@@ -108,7 +108,11 @@ void Bm25Index::decode_postings(const uint8_t*& p, const uint8_t* end, size_t co
       errors.fail("a posting is cut short");
     }
     slot += delta;
-    if (slot >= slot_limit || (i > 0 && delta == 0)) errors.fail("posting out of range");
+    if (slot >= slot_limit) {
+      errors.fail("a posting for slot " + std::to_string(slot) + " beyond the " +
+                  std::to_string(slot_limit) + " document slots");
+    }
+    if (i > 0 && delta == 0) errors.fail("postings not in increasing slot order");
     if (tf[0] > field_lengths_[slot][0] || tf[1] > field_lengths_[slot][1]) {
       errors.fail("term frequency above length");
     }
@@ -134,7 +138,7 @@ void Bm25Index::decode_postings(const uint8_t*& p, const uint8_t* end, size_t co
 }
 
 Bm25Index::PostingList Bm25Index::decode_stored(const StoredList& stored) const {
-  const ByteReader errors(nullptr, 0, "collection");
+  const ByteReader errors(nullptr, 0, "collection", "bm25 section");
   const uint8_t* p = bytes_->data() + stored.offset;
   const uint8_t* end = p + stored.size;
   PostingList list;
@@ -200,7 +204,9 @@ Bm25Index Bm25Index::load(ByteReader& in, const SharedBytes& bytes) {
     present += any;
   }
   if (present > index.doc_count_) in.fail("more documents with text than documents");
-  size_t term_count = in.count(2);
+  // A term takes at least 6 bytes: its length, its posting count and one posting of 4 (layout 3
+  // adds the list's byte size).
+  size_t term_count = in.count(layout == kLegacyLayout ? 6 : 7);
   if (layout == kLegacyLayout) {
     // No list sizes: decode everything now (an upgraded collection is saved in layout 3).
     index.postings_.reserve(term_count);

@@ -92,6 +92,9 @@ class Bm25Index {
   size_t document_count() const { return doc_count_; }
   size_t term_count() const { return postings_.size() + stored_left_; }
   size_t slot_capacity() const { return field_lengths_.size(); }
+  bool has_text(uint32_t slot) const {
+    return slot < field_lengths_.size() && (field_lengths_[slot][0] || field_lengths_[slot][1]);
+  }
   size_t document_frequency(const std::string& term) const;
   float idf(size_t df) const;
   const Bm25Params& params() const { return params_; }

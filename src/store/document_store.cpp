@@ -1,6 +1,10 @@
 #include "store/document_store.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "core/error.h"
+#include "text/utf8.h"
 
 namespace osprey {
 
@@ -38,7 +42,21 @@ std::string_view DocumentStore::id_of(uint32_t slot) const {
   return docs_[slot] ? std::string_view(docs_[slot]->id) : stored_id(slot);
 }
 
+namespace {
+constexpr const char* kSection = "documents section";
+
+// Stored text is decoded code point by code point (snippets, analysis), which assumes valid UTF-8.
+void check_utf8(const ByteReader& in, std::string_view text, const char* what) {
+  try {
+    validate_utf8(text, what);
+  } catch (const Error& e) {
+    in.fail(e.what());
+  }
+}
+}  // namespace
+
 std::string_view DocumentStore::stored_id(uint32_t slot) const {
+  // Checked by load(): this cannot fail (and runs at every id lookup, so it names no section).
   ByteReader in(bytes_->data() + stored_[slot], bytes_->size() - stored_[slot], "collection");
   const size_t size = in.count(1);
   return {reinterpret_cast<const char*>(in.raw(size)), size};
@@ -48,11 +66,14 @@ const StoredDocument& DocumentStore::at(uint32_t slot) const {
   if (docs_[slot]) return *docs_[slot];
   static const StoredDocument kFree{};
   if (!live_[slot]) return kFree;
-  ByteReader in(bytes_->data() + stored_[slot], bytes_->size() - stored_[slot], "collection");
+  ByteReader in(bytes_->data() + stored_[slot], bytes_->size() - stored_[slot], "collection",
+                kSection);
   auto d = std::make_unique<StoredDocument>();
   d->id = in.str();
   d->title = in.str();
   d->body = in.str();
+  check_utf8(in, d->title, "a stored title");
+  check_utf8(in, d->body, "a stored body");
   const size_t size = in.count(1);
   const uint8_t* metadata = in.raw(size);
   d->metadata = size == 0 ? nlohmann::json::object()
@@ -94,11 +115,14 @@ void DocumentStore::save(ByteWriter& out) const {
 DocumentStore DocumentStore::load(ByteReader& in, const SharedBytes& bytes) {
   DocumentStore store;
   store.bytes_ = bytes;
-  const size_t slots = in.count(1);
+  // Every slot takes at least 2 bytes: a free one its flag and its entry in the free list.
+  const size_t slots = in.count(2);
+  if (slots > std::numeric_limits<uint32_t>::max()) in.fail("more slots than 32 bits address");
   store.docs_.resize(slots);
   store.live_.resize(slots, false);
   store.stored_.resize(slots, kNotStored);
-  store.ids_.reserve(slots);
+  // Sized for the documents the bytes can hold (a record of a few bytes is rare), not the slots.
+  store.ids_.reserve(std::min(slots, in.remaining() / 16));
   auto id_of = [&store](uint32_t slot) { return store.stored_id(slot); };
   for (size_t slot = 0; slot < slots; ++slot) {
     const uint8_t live = in.u8();
@@ -109,11 +133,15 @@ DocumentStore DocumentStore::load(ByteReader& in, const SharedBytes& bytes) {
     const std::string_view id(reinterpret_cast<const char*>(in.raw(id_size)), id_size);
     for (int field = 0; field < 3; ++field) in.raw(in.count(1));  // title, body, metadata
     if (id.empty() || store.ids_.find(id, id_of)) in.fail("empty or repeated document id");
+    check_utf8(in, id, "a stored id");
     store.ids_.insert(id, uint32_t(slot));
     store.live_[slot] = true;
   }
   const size_t free_count = in.count(1);
-  if (free_count + store.ids_.size() != slots) in.fail("free slot list does not match");
+  if (free_count + store.ids_.size() != slots) {
+    in.fail(std::to_string(free_count) + " free slots listed for " +
+            std::to_string(slots - store.ids_.size()) + " free slots");
+  }
   std::vector<bool> listed(slots, false);
   for (size_t i = 0; i < free_count; ++i) {
     uint64_t slot = in.varint();
