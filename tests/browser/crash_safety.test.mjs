@@ -3,8 +3,9 @@
 // acknowledged one: every document of it with the right content (digests), nothing of a later
 // batch, deletes and upserts applied, text and dense search agreeing with it. The workload
 // (adds, upserts, deletes: tests/browser/fixtures/crash_workload.mjs) is a function of the batch
-// number, so the state after n batches is known exactly. Kills are counted where they land: inside
-// a commit (pages being written), and inside a snapshot commit.
+// number, so the state after n batches is known exactly. Ten of the kills land inside a commit for
+// certain (five snapshot commits, five record commits, held open after their first page), the
+// others at random instants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -42,10 +43,11 @@ async function launchKillable(profile) {
   return { proc, browser, exited, log: () => output };
 }
 
-// Runs in the page: reopens 'crash' and compares it with the workload's model of its batches.
-async function inspect() {
+// Runs in the page: reopens collection `name` and compares it with the workload's model of its
+// batches.
+async function inspect(name) {
   const w = await import('/tests/browser/fixtures/crash_workload.mjs');
-  const c = await window.osprey.Osprey.open('crash', { dimension: w.DIM });
+  const c = await window.osprey.Osprey.open(name, { dimension: w.DIM });
   const info = c.info();
   const batches = w.committedBatches(await c.get('progress'));
   const expected = w.expectedState(batches);
@@ -86,24 +88,31 @@ async function inspect() {
     databases, usage: (await navigator.storage.estimate()).usage };
 }
 
-// Runs in the page: commits batch after batch until the process is killed. Logs "writing KIND
-// GENERATION" when a commit starts putting pages (the kill can land inside it) and "acked BATCH
+// Runs in the page: commits batch after batch to collection `name` until the process is killed.
+// With `hold` ('snapshot' or 'record'), the first commit of that kind is held open once it has put
+// its first page (the transaction is kept busy, so it never completes) and the page logs
+// "holding KIND GENERATION": a kill then lands inside that commit for certain. Logs "acked BATCH
 // GENERATION KIND" when save() resolved.
-function commitForever({ first }) {
+function commitForever({ name, first, hold }) {
   const put = IDBObjectStore.prototype.put;
-  let announced = null;
+  let holding = false;
   IDBObjectStore.prototype.put = function (value, key) {
     const parts = typeof key === 'string' ? key.split('\u0001') : [];
-    if (this.name === 'pages' && parts.length === 3) {
+    const request = put.call(this, value, key);
+    if (this.name === 'pages' && parts.length === 3 && !holding) {
       const kind = parts[2].startsWith('snapshot') ? 'snapshot' : 'record';
-      if (announced !== parts[1]) console.log(`writing ${kind} ${parts[1]}`);
-      announced = parts[1];
+      if (kind === hold) {
+        holding = true;
+        const store = this;
+        (function busy() { store.count().onsuccess = busy; })();
+        console.log(`holding ${kind} ${parts[1]}`);
+      }
     }
-    return put.call(this, value, key);
+    return request;
   };
   (async () => {
     const w = await import('/tests/browser/fixtures/crash_workload.mjs');
-    const c = await window.osprey.Osprey.open('crash', { dimension: w.DIM });
+    const c = await window.osprey.Osprey.open(name, { dimension: w.DIM });
     for (let b = first; ; b++) {
       const { add, upsert, remove } = w.batchOps(b);
       await c.add(add);
@@ -119,11 +128,14 @@ function commitForever({ first }) {
 test(`the last committed generation survives ${KILLS} kills during commits`, { timeout: 900000 }, async () => {
   const { server, url } = await startServer({ port: 0 });
   const profile = await mkdtemp(join(tmpdir(), 'osprey-crash-'));
-  let acknowledged = -1; // highest batch whose save() resolved
+  // Every tenth round starts a new collection (whose first commit is a snapshot) and kills the
+  // browser inside that snapshot commit; every tenth, inside a record commit; the others at random.
+  let epoch = 0;
+  let acknowledged = -1; // highest batch of the current collection whose save() resolved
   let ackedGeneration = 0; // the generation that save() reported for it
   let lastGeneration = 0;
-  let snapshotsSeen = 0, killsInCommit = 0, killsInSnapshot = 0;
-  let inFlight = null; // the commit that was writing when the last kill came
+  let commits = 0, snapshotsSeen = 0, killsInCommit = 0, killsInSnapshot = 0;
+  let held = null; // the commit held open when the last kill came: {kind, generation}
   let current = null;
   try {
     for (let round = 0; round <= KILLS; round++) {
@@ -134,55 +146,60 @@ test(`the last committed generation survives ${KILLS} kills during commits`, { t
       await page.waitForFunction(() => window.ospreyReady === true);
 
       // 1. What survived: exactly the state after some batch count, at least the acknowledged one.
-      const state = await page.evaluate(inspect);
+      const state = await page.evaluate(inspect, `crash-${epoch}`);
       assert.deepEqual(state.problems, [], `round ${round}`);
       assert.equal(state.recovered, null);
       assert.ok(state.batches >= acknowledged + 1, `round ${round}: acknowledged batch ${acknowledged} is lost ` +
         `(have ${state.batches}; databases ${state.databases}, ${state.usage} bytes used; Chromium said: ${current.log().slice(-3000)})`);
       assert.ok(state.generation >= ackedGeneration, `round ${round}: generation ${state.generation} is older than the acknowledged ${ackedGeneration}`);
       assert.ok(state.generation >= lastGeneration, `round ${round}: generation went back`);
-      // The kill landed inside the commit in flight if that commit's generation did not survive.
-      if (inFlight && state.generation < inFlight.generation) {
+      if (held) {
+        // Killed inside that commit: none of it may be visible.
+        assert.ok(state.generation < held.generation, `round ${round}: the ${held.kind} commit of generation ` +
+          `${held.generation} was killed before it completed, yet generation ${state.generation} is stored`);
         killsInCommit++;
-        if (inFlight.kind === 'snapshot') killsInSnapshot++;
+        if (held.kind === 'snapshot') killsInSnapshot++;
       }
       lastGeneration = ackedGeneration = state.generation;
       acknowledged = state.batches - 1;
       if (round === KILLS) break;
 
-      // 2. Commit batches until the process is killed: at a random instant, or (every tenth round
-      // for each kind) as soon as a snapshot or a record commit starts writing its pages.
-      let writing = null; // the commit in flight: {kind, generation}
-      let started = () => {};
+      // 2. Commit batches until the process is killed.
+      const hold = round % 10 === 3 ? 'snapshot' : round % 10 === 6 ? 'record' : null;
+      if (hold === 'snapshot') {
+        epoch++;
+        acknowledged = -1;
+        ackedGeneration = lastGeneration = 0;
+      }
+      held = null;
+      let holding = () => {};
+      const holdStarted = new Promise((resolve) => { holding = resolve; });
       page.on('console', (message) => {
         const text = message.text();
         const acked = /^acked (\d+) (\d+) (snapshot|record)$/.exec(text);
-        const begun = /^writing (snapshot|record) (\d+)$/.exec(text);
-        if (begun) {
-          writing = { kind: begun[1], generation: Number(begun[2]) };
-          started(writing.kind);
-        }
+        const begun = /^holding (snapshot|record) (\d+)$/.exec(text);
+        if (begun) holding({ kind: begun[1], generation: Number(begun[2]) });
         if (acked) {
+          commits++;
           acknowledged = Math.max(acknowledged, Number(acked[1]));
           ackedGeneration = Math.max(ackedGeneration, Number(acked[2]));
           if (acked[3] === 'snapshot') snapshotsSeen++;
-          if (writing?.generation === Number(acked[2])) writing = null;
         }
       });
-      const target = round % 10 === 3 ? 'snapshot' : round % 10 === 6 ? 'record' : null;
-      const targetStarted = new Promise((resolve) => {
-        started = (kind) => kind === target && resolve();
-      });
-      await page.evaluate(commitForever, { first: acknowledged + 1 });
-      await (target ? Promise.race([targetStarted, sleep(20000)]) : sleep(20 + Math.random() * 400));
+      await page.evaluate(commitForever, { name: `crash-${epoch}`, first: acknowledged + 1, hold });
+      if (hold) {
+        held = await Promise.race([holdStarted, sleep(60000).then(() => null)]);
+        assert.ok(held, `round ${round}: no ${hold} commit started within 60 s`);
+      } else {
+        await sleep(20 + Math.random() * 400);
+      }
       proc.kill('SIGKILL');
       await exited;
-      inFlight = writing;
     }
-    assert.ok(acknowledged >= KILLS / 2, `too few commits happened between kills (${acknowledged + 1} batches)`);
-    assert.ok(snapshotsSeen > 0, 'no snapshot commit was exercised');
-    assert.ok(killsInCommit >= 5, `only ${killsInCommit} of ${KILLS} kills landed inside a commit`);
-    assert.ok(killsInSnapshot >= 1, `no kill landed inside a snapshot commit (${killsInCommit} inside commits)`);
+    assert.ok(commits >= KILLS / 2, `too few commits happened between kills (${commits})`);
+    assert.ok(snapshotsSeen > 0, 'no snapshot commit completed');
+    assert.equal(killsInSnapshot, 5);
+    assert.equal(killsInCommit, 10);
   } finally {
     current?.proc.kill('SIGKILL');
     await current?.exited;
