@@ -49,6 +49,20 @@ for (const { name, options } of [
     const errors = [];
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
+    // Records what the indexing progress showed while it was visible (the page hides it when done).
+    await page.addInitScript(() => {
+      window.progressSeen = [];
+      document.addEventListener('DOMContentLoaded', () => {
+        const box = document.querySelector('#progress-box');
+        const bar = document.querySelector('#progress');
+        const record = () => {
+          if (!box.hidden && box.getBoundingClientRect().height > 0) {
+            window.progressSeen.push({ value: bar.value, label: document.querySelector('#progress-label').textContent });
+          }
+        };
+        new MutationObserver(record).observe(box, { attributes: true, subtree: true, childList: true, characterData: true });
+      });
+    });
     try {
       await page.goto(`${url}/web/demo/`);
       await page.waitForFunction(() => window.ospreyDemoReady === true, null, { timeout: 60000 });
@@ -60,6 +74,10 @@ for (const { name, options } of [
       assert.equal(await page.getByRole('button', { name: 'Rebuild index' }).getAttribute('id'), 'reset');
       assert.equal(await page.$eval('#progress', (p) => p.labels.length === 1 && p.labels[0].textContent.trim() !== ''), true);
       assert.equal(await page.$eval('#progress-box', (b) => b.hidden), true, 'the progress bar goes once indexed');
+      const progress = await page.evaluate(() => window.progressSeen);
+      assert.ok(progress.some((p) => p.value === 1 && /Indexing the documentation: (\d+) of \1 documents/.test(p.label)),
+        JSON.stringify(progress.slice(-3)));
+      assert.ok(progress.some((p) => p.value > 0 && p.value < 1), 'the bar moved while indexing');
 
       await search(page, QUERY);
       assert.equal(await page.getAttribute('#results', 'data-state'), 'results');
