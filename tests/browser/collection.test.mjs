@@ -83,13 +83,14 @@ test('errors in the browser are OspreyErrors with codes, and the collection stay
 // The demo's hits as the page shows them: documents, each with its passages (offsets, section,
 // marked words, per-stage chart).
 async function demoHits(page) {
-  return page.$$eval('li.hit', (items) => items.map((li) => ({
+  return page.$$eval('#results > li.result-card', (items) => items.map((li) => ({
+    doc: li.dataset.doc,
     title: li.querySelector('h3').textContent,
     passages: [...li.querySelectorAll('.passage')].map((p) => ({
       doc: p.dataset.doc, start: Number(p.dataset.start), end: Number(p.dataset.end),
-      section: p.querySelector('.section').textContent,
+      section: p.querySelector('.passage__section').textContent,
       marks: [...p.querySelectorAll('mark')].map((m) => m.textContent),
-      chart: p.querySelector('.chart').textContent,
+      chart: p.querySelector('.score-chart').textContent,
     })),
   })));
 }
@@ -105,11 +106,11 @@ test('the demo ingests its docs, answers with documents and their best passages,
     `in \\d+ ms: ${n} new or changed, 0 removed, \\d+ passages embedded; saved to IndexedDB\\.`));
 
   await page.fill('#query', 'hybrid search');
-  await page.waitForSelector('li.hit mark');
-  assert.match(await page.textContent('#status'), /^\d+ documents? in \d+\.\d ms \(hybrid/);
+  await page.waitForFunction(() => document.querySelector('#results').dataset.query === 'hybrid search');
+  assert.match(await page.textContent('#status'), new RegExp(`^\\d+ of ${n} documents match in \\d+\\.\\d ms \\(hybrid`));
   const first = await demoHits(page);
   assert.ok(first.length > 1);
-  const ids = first.map((h) => h.title.replace(/^\d+\. /, ''));
+  const ids = first.map((h) => h.doc);
   assert.equal(new Set(ids).size, ids.length, 'one entry per document');
   for (const [i, hit] of first.entries()) {
     assert.ok(hit.passages.length >= 1 && hit.passages.length <= 2);
@@ -121,12 +122,12 @@ test('the demo ingests its docs, answers with documents and their best passages,
       const span = source.slice(p.start, p.end).toLowerCase();
       for (const mark of p.marks) assert.ok(span.includes(mark.toLowerCase()), `${mark} in ${p.doc} ${p.start}-${p.end}`);
       if (p.section !== '(top)') assert.ok(source.slice(0, p.end).includes(p.section.split(' > ').pop()), p.section);
-      assert.match(p.chart, /BM25 (#\d+ \(\d+\.\d\d\)|—)dense (#\d+ \(-?\d+\.\d\d\)|—)/);
+      assert.match(p.chart, /BM25(#\d+ · \d+\.\d\d|no match)dense(#\d+ · -?\d+\.\d\d|no match)/);
     }
   }
   assert.ok(first.some((h) => h.passages.some((p) => p.marks.length > 0)));
   // Hybrid: some passage was found by the dense stage.
-  assert.ok(first.some((h) => h.passages.some((p) => /dense #\d+/.test(p.chart))));
+  assert.ok(first.some((h) => h.passages.some((p) => /dense#\d+/.test(p.chart))));
   // The context a language model would get: cited passages within the budget.
   assert.equal(await page.isHidden('#context'), false);
   assert.match(await page.textContent('#context-summary'), /: \d+ of 400 tokens, \d+ cited passages/);
@@ -138,7 +139,7 @@ test('the demo ingests its docs, answers with documents and their best passages,
   assert.match(await page.textContent('#status'), new RegExp(`^Opened ${n} documents in \\d+ passages from IndexedDB ` +
     '\\(hybrid: BM25 \\+ osprey-static-en\\); nothing changed, nothing embedded\\.'));
   await page.fill('#query', 'hybrid search');
-  await page.waitForSelector('li.hit mark');
+  await page.waitForFunction(() => document.querySelector('#results').dataset.query === 'hybrid search');
   assert.deepEqual(await demoHits(page), first);
   await page.close();
   assert.deepEqual(browser.errors, []);
