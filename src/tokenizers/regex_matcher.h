@@ -1,10 +1,13 @@
 // Patterns of tokenizer.json (Split pre-tokenizer, Replace normalizer): a literal string, or a
-// regular expression run by a small backtracking matcher over code points. The matcher supports
-// the syntax that real tokenizer files use: alternation, (?:...), (?i:...), (?!...), (?=...),
-// greedy/lazy ?, *, +, {m,n}, classes with ranges, \s \S \d \D \w \W \p{..} \P{..}, '.', ^, $.
+// regular expression over code points. The matcher supports the syntax that real tokenizer files
+// use: alternation, (?:...), (?i:...), (?!...), (?=...), greedy/lazy ?, *, +, {m,n}, classes with
+// ranges, \s \S \d \D \w \W \p{..} \P{..}, '.', ^, $. Matches are the ones a backtracking engine
+// finds (leftmost start, then the first alternative / greedy-or-lazy choice in pattern order), but
+// the engine is a Thompson NFA simulation (Pike VM): time linear in the text for any pattern.
 // GPT-2's pattern (also used by ByteLevel) has a hand-written fast path.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +15,17 @@
 #include "tokenizers/json_fields.h"
 
 namespace osprey::tokenizers {
+
+// Limits on a regex (beyond them compile_regex throws Error(kLimitExceeded) naming the limit).
+inline constexpr size_t kMaxRegexBytes = 65536;  // pattern length, UTF-8 bytes
+// Nesting of groups, lookaheads and stacked quantifiers (`(?:(?:a)+)*` is 4 deep).
+inline constexpr int kMaxRegexNesting = 64;
+inline constexpr int kMaxRegexRepeat = 1000;  // m and n of a{m,n}
+// Compiled instructions; counted repetitions expand (`(?:ab){1000}` takes ~2000). The work per
+// text character is at most proportional to it.
+inline constexpr size_t kMaxRegexProgram = 10000;
+// Lookaheads other than one character class (`(?!\S)` is free): each costs a pass over the text.
+inline constexpr size_t kMaxRegexLookaheads = 16;
 
 struct Match {
   size_t begin, end;
@@ -27,7 +41,8 @@ class Pattern {
 // GPT-2's pre-tokenization regex (ByteLevel's default).
 extern const char* const kGpt2Pattern;
 
-// Compiles a regex; throws Error(kUnsupportedFormat) naming the construct it cannot handle.
+// Compiles a regex; throws Error(kUnsupportedFormat) naming the construct it cannot handle, and
+// Error(kLimitExceeded) for a pattern beyond the limits above.
 std::unique_ptr<Pattern> compile_regex(const std::string& regex);
 std::unique_ptr<Pattern> literal_pattern(const std::u32string& literal);
 // From a JSON object with a "pattern" field {"String": ..} or {"Regex": ..}.
