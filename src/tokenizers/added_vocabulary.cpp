@@ -29,11 +29,16 @@ void AddedVocabulary::load(const Json& added_tokens) {
     AddedToken token;
     token.content = string_field(t, "content", "added_tokens");
     validate_utf8(token.content, "added token");
+    if (token.content.size() > kMaxPieceBytes) {
+      throw Error(ErrorCode::kLimitExceeded,
+                  "tokenizer.json: added_tokens: token of " + std::to_string(token.content.size()) +
+                      " bytes is above the limit of " + std::to_string(kMaxPieceBytes) + " bytes");
+    }
     const Json* id = field(t, "id");
-    if (!id || !id->is_number_integer() || id->get<int64_t>() < 0) {
+    if (!id || !id->is_number_integer()) {
       bad_json("added_tokens", "token '" + token.content + "' has no valid 'id'");
     }
-    token.id = id->get<int32_t>();
+    token.id = id_value(*id, "the id of '" + token.content + "'", "added_tokens");
     token.special = bool_field(t, "special", "added_tokens", false);
     token.single_word = bool_field(t, "single_word", "added_tokens", false);
     token.lstrip = bool_field(t, "lstrip", "added_tokens", false);

@@ -67,7 +67,8 @@ std::pair<std::string, int32_t> token_pair(const Json& j, const char* key,
       !(*v)[1].is_number_integer()) {
     bad_json(where, std::string("'") + key + "' must be [token, id]");
   }
-  return {(*v)[0].get<std::string>(), (*v)[1].get<int32_t>()};
+  return {(*v)[0].get<std::string>(),
+          id_value((*v)[1], std::string("the id of '") + key + "'", where)};
 }
 
 class BertProcessing : public PostProcessor {
@@ -140,7 +141,7 @@ class TemplateProcessing : public PostProcessor {
         std::vector<int32_t> v;
         for (const Json& id : *ids) {
           if (!id.is_number_integer()) bad_json(where, "special token ids must be integers");
-          v.push_back(id.get<int32_t>());
+          v.push_back(id_value(id, "special token id of '" + it.key() + "'", where));
         }
         specials_[it.key()] = std::move(v);
       }
@@ -189,10 +190,10 @@ class TemplateProcessing : public PostProcessor {
         std::string id = string_field(*seq, "id", where);
         if (id != "A" && id != "B") bad_json(where, "sequence id must be A or B");
         item.sequence = id == "A" ? 0 : 1;
-        item.type_id = int32_t(number_field(*seq, "type_id", where, 0));
+        item.type_id = id_field(*seq, "type_id", where, 0);
       } else if (const Json* sp = field(piece, "SpecialToken")) {
         std::string id = string_field(*sp, "id", where);
-        item.type_id = int32_t(number_field(*sp, "type_id", where, 0));
+        item.type_id = id_field(*sp, "type_id", where, 0);
         auto it = specials_.find(id);
         if (it != specials_.end()) {
           item.ids = it->second;

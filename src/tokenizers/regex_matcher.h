@@ -13,19 +13,11 @@
 #include <vector>
 
 #include "tokenizers/json_fields.h"
+#include "tokenizers/limits.h"
 
 namespace osprey::tokenizers {
 
-// Limits on a regex (beyond them compile_regex throws Error(kLimitExceeded) naming the limit).
-inline constexpr size_t kMaxRegexBytes = 65536;  // pattern length, UTF-8 bytes
-// Nesting of groups, lookaheads and stacked quantifiers (`(?:(?:a)+)*` is 4 deep).
-inline constexpr int kMaxRegexNesting = 64;
-inline constexpr int kMaxRegexRepeat = 1000;  // m and n of a{m,n}
-// Compiled instructions; counted repetitions expand (`(?:ab){1000}` takes ~2000). The work per
-// text character is at most proportional to it.
-inline constexpr size_t kMaxRegexProgram = 10000;
-// Lookaheads other than one character class (`(?!\S)` is free): each costs a pass over the text.
-inline constexpr size_t kMaxRegexLookaheads = 16;
+// Limits on a regex: kMaxRegex* in limits.h (beyond them, Error(kLimitExceeded)).
 
 struct Match {
   size_t begin, end;

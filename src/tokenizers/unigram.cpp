@@ -29,14 +29,19 @@ class Unigram : public Model {
       }
       std::string piece = entry[0].get<std::string>();
       double score = entry[1].get<double>();
-      add_vocab(piece, id, where);
+      if (id > kMaxTokenId) {
+        throw Error(ErrorCode::kLimitExceeded, "tokenizer.json: Unigram model: more than " +
+                                                   std::to_string(kMaxTokenId + 1) +
+                                                   " vocab entries (the token id limit)");
+      }
+      add_vocab(piece, id, where, kMaxPieceBytes);
       scores_.push_back(score);
       if (score < min_score_) min_score_ = score;
       entries.emplace_back(std::move(piece), id);
       ++id;
     }
     build_trie(entries);
-    unk_id_ = int32_t(number_field(j, "unk_id", where, -1));
+    unk_id_ = id_field(j, "unk_id", where, -1);
     if (unk_id_ >= id) bad_json(where, "'unk_id' is outside the vocabulary");
     byte_fallback_ = bool_field(j, "byte_fallback", where, false);
   }
