@@ -19,6 +19,25 @@ void PostProcessor::merge(Encoding& a, Encoding* b, bool, Encoding& out) const {
 
 namespace {
 
+// A single sequence between special tokens, built in a's storage: a long text is not copied.
+void wrap_single(Encoding& a, const Encoding& head, const Encoding& tail, int32_t type_id,
+                 Encoding& out) {
+  for (auto& t : a.type_ids) t = type_id;
+  out = std::move(a);
+  out.prepend(head);
+  out.append(tail);
+}
+
+Encoding specials(std::initializer_list<int32_t> ids, int32_t type_id) {
+  Encoding e;
+  for (int32_t id : ids) e.push(id, type_id, {0, 0}, true);
+  return e;
+}
+
+}  // namespace
+
+namespace {
+
 // ByteLevel's trim_offsets: offsets do not cover the leading/trailing spaces ('Ġ') of a token.
 void trim_offsets(Encoding& e, const TokenString& token, bool add_prefix_space) {
   constexpr char32_t kSpaceChar = 0x120;  // 'Ġ', the byte-level form of ' '
@@ -79,6 +98,7 @@ class BertProcessing : public PostProcessor {
   size_t added_tokens(bool pair) const override { return pair ? 3 : 2; }
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
+    if (!b) return wrap_single(a, specials({cls_}, 0), specials({sep_}, 0), 0, out);
     out = Encoding{};
     out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     out.push(cls_, 0, {0, 0}, true);
@@ -109,6 +129,7 @@ class RobertaProcessing : public PostProcessor {
   }
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
+    if (!b) return wrap_single(a, specials({cls_}, 0), specials({sep_}, 0), 0, out);
     out = Encoding{};
     out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     out.push(cls_, 0, {0, 0}, true);
@@ -148,6 +169,13 @@ class TemplateProcessing : public PostProcessor {
     }
     single_ = parse(j, "single", where, token_to_id);
     pair_ = parse(j, "pair", where, token_to_id);
+    // Templates with sequence A exactly once (all real ones) merge in place.
+    int count = 0;
+    for (size_t k = 0; k < single_.size(); ++k) {
+      if (single_[k].sequence == 0) ++count, single_sequence_ = int(k);
+      if (single_[k].sequence == 1) count = 2;
+    }
+    if (count != 1) single_sequence_ = -1;
   }
   size_t added_tokens(bool pair) const override {
     size_t n = 0;
@@ -156,6 +184,15 @@ class TemplateProcessing : public PostProcessor {
   }
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
+    if (!b && single_sequence_ >= 0) {
+      Encoding head, tail;
+      for (size_t k = 0; k < single_.size(); ++k) {
+        if (int(k) == single_sequence_) continue;
+        for (int32_t id : single_[k].ids)
+          (int(k) < single_sequence_ ? head : tail).push(id, single_[k].type_id, {0, 0}, true);
+      }
+      return wrap_single(a, head, tail, single_[single_sequence_].type_id, out);
+    }
     out = Encoding{};
     out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     for (const Item& item : b ? pair_ : single_) {
@@ -212,6 +249,7 @@ class TemplateProcessing : public PostProcessor {
 
   std::unordered_map<std::string, std::vector<int32_t>> specials_;
   std::vector<Item> single_, pair_;
+  int single_sequence_ = -1;  // index of the one Sequence A item of `single_`, or -1
 };
 
 class SequenceProcessor : public PostProcessor {

@@ -249,6 +249,11 @@ void Tokenizer::encode_sequence(std::string_view text, int32_t type_id, Encoding
   }
   thread_local Pieces pieces, pre_tokenized;
   added_.extract_and_normalize(original, normalizer_.get(), pieces);
+  if (pieces.text.size() > kMaxNormalizedChars) {
+    throw Error(ErrorCode::kLimitExceeded,
+                "normalized text of " + std::to_string(pieces.text.size()) +
+                    " characters exceeds the limit of " + std::to_string(kMaxNormalizedChars));
+  }
   const Pieces* final_pieces = &pieces;
   if (pre_tokenizer_) {
     pre_tokenizer_->pre_tokenize(pieces, pre_tokenized);
@@ -277,6 +282,10 @@ void Tokenizer::encode_sequence(std::string_view text, int32_t type_id, Encoding
       out.push(tok.id, type_id, {a.start, a.end}, false);
     }
   }
+  release_if_large(original);
+  release_if_large(pieces);
+  release_if_large(pre_tokenized);
+  release_if_large(tokens);
 }
 
 void Tokenizer::finish(Encoding& a, Encoding* b, const EncodeOptions& options,
