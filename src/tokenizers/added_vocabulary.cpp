@@ -46,6 +46,7 @@ void AddedVocabulary::load(const Json& added_tokens) {
     token.normalized = bool_field(t, "normalized", "added_tokens", !token.special);
     if (token.content.empty()) continue;
     by_id_[token.id] = tokens_.size();
+    by_content_.emplace(token.content, token.id);  // the first of equal contents wins
     tokens_.push_back(std::move(token));
   }
 }
@@ -105,10 +106,8 @@ const AddedToken* AddedVocabulary::find(int32_t id) const {
 }
 
 int32_t AddedVocabulary::token_to_id(const std::string& content) const {
-  for (const auto& t : tokens_) {
-    if (t.content == content) return t.id;
-  }
-  return -1;
+  auto it = by_content_.find(content);
+  return it == by_content_.end() ? -1 : it->second;
 }
 
 void AddedVocabulary::find_hits(const NormalizedText& text, size_t from, size_t to,

@@ -65,6 +65,7 @@ class AddedVocabulary {
 
   std::vector<AddedToken> tokens_;
   std::unordered_map<int32_t, size_t> by_id_;
+  std::unordered_map<std::string, int32_t> by_content_;
   Matcher raw_, normalized_;
 };
 
