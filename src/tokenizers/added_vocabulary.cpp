@@ -89,6 +89,7 @@ void AddedVocabulary::prepare(const Normalizer* normalizer) {
     if (t.normalized) {
       m = &normalized_;
       if (normalizer) {
+        NormalizedLimitScope limit(pattern.size());
         NormalizedText text;
         for (char32_t c : pattern) text.push(c, {0, 0});
         normalizer->normalize(text);
@@ -178,6 +179,7 @@ void AddedVocabulary::emit_rest(const NormalizedText& text, size_t b, size_t e,
 void AddedVocabulary::extract_and_normalize(NormalizedText& original, const Normalizer* normalizer,
                                             Pieces& out) const {
   out.clear();
+  NormalizedLimitScope limit(original.size());
   thread_local std::vector<Hit> hits;
   find_hits(original, 0, original.size(), raw_, hits);
   if (hits.empty()) {

@@ -28,9 +28,12 @@ inline constexpr size_t kMaxSequenceLength = size_t(1) << 20;
 inline constexpr int64_t kMaxWordPieceChars = int64_t(1) << 20;
 
 // ---- Encoding -----------------------------------------------------------------------------------
-// Characters of the normalized text (the input is limited to Tokenizer::kMaxTextBytes; a
-// normalizer such as Replace or NFKD can make it longer).
+// Characters of the normalized text: at most kNormalizedGrowth x the input's characters +
+// kNormalizedSlack, and at most kMaxNormalizedChars (the input is limited to
+// Tokenizer::kMaxTextBytes; normalizers such as Replace, Prepend or NFKD make texts longer).
 inline constexpr size_t kMaxNormalizedChars = size_t(64) << 20;
+inline constexpr size_t kNormalizedGrowth = 32;  // NFKD: at most 18 characters per character
+inline constexpr size_t kNormalizedSlack = 65536;
 // rows x columns of a padded batch (encode_batch).
 inline constexpr size_t kMaxBatchCells = size_t(1) << 25;
 // A Unigram pre-token longer than this (UTF-8 bytes) is segmented in consecutive windows of this

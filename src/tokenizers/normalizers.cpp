@@ -1,5 +1,6 @@
 #include "tokenizers/normalizers.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/error.h"
@@ -31,19 +32,24 @@ bool is_bert_chinese(char32_t c) {
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
+thread_local size_t current_limit = kMaxNormalizedChars;
+
 // Normalizers that can lengthen the text check the length they would produce first.
 void check_normalized_size(size_t n, const char* what) {
-  if (n > kMaxNormalizedChars) {
+  if (n > current_limit) {
     throw Error(ErrorCode::kLimitExceeded,
                 std::string(what) + ": the normalized text of " + std::to_string(n) +
-                    " characters would exceed the limit of " + std::to_string(kMaxNormalizedChars));
+                    " characters would exceed the limit of " + std::to_string(current_limit) +
+                    " (" + std::to_string(kNormalizedGrowth) + " x the input + " +
+                    std::to_string(kNormalizedSlack) + ", at most " +
+                    std::to_string(kMaxNormalizedChars) + ")");
   }
 }
 
 void unicode_form(NormalizedText& text, unicode::NormalizationForm form) {
   // A decomposition has at most 18 characters: only a long text can outgrow the limit.
   constexpr size_t kMaxDecomposition = 18;
-  if (text.size() > kMaxNormalizedChars / kMaxDecomposition) {
+  if (text.size() > current_limit / kMaxDecomposition) {
     bool compat =
         form == unicode::NormalizationForm::NFKC || form == unicode::NormalizationForm::NFKD;
     size_t n = 0;
@@ -382,8 +388,7 @@ class PrecompiledNormalizer : public Normalizer {
         }
       }
       g = ge;
-      if (changes.size() > kMaxNormalizedChars)
-        check_normalized_size(changes.size(), "Precompiled");
+      if (changes.size() > current_limit) check_normalized_size(changes.size(), "Precompiled");
     }
     if (modified) apply_changes(text, changes);
     release_if_large(changes);
@@ -449,6 +454,19 @@ class SequenceNormalizer : public Normalizer {
 };
 
 }  // namespace
+
+size_t normalized_limit(size_t input_chars) {
+  if (input_chars > kMaxNormalizedChars / kNormalizedGrowth) return kMaxNormalizedChars;
+  return std::min(kMaxNormalizedChars, kNormalizedGrowth * input_chars + kNormalizedSlack);
+}
+
+NormalizedLimitScope::NormalizedLimitScope(size_t input_chars) : saved_(current_limit) {
+  current_limit = normalized_limit(input_chars);
+}
+
+NormalizedLimitScope::~NormalizedLimitScope() {
+  current_limit = saved_;
+}
 
 std::unique_ptr<Normalizer> make_normalizer(const Json& j) {
   if (j.is_null()) return nullptr;

@@ -400,8 +400,13 @@ TEST_CASE("limits: normalizers that lengthen the text are limited") {
                  R"({"type":"Replace","pattern":{"String":"a"},"content":")" + content + R"("})"));
   Failure f = failure_of([&] { t->encode(std::string(1 << 20, 'a')); });
   CHECK(f.code == ErrorCode::kLimitExceeded);
-  CHECK(contains(f.message, "limit of " + std::to_string(kMaxNormalizedChars)));
+  CHECK(contains(f.message, "at most " + std::to_string(kMaxNormalizedChars)));
   CHECK(t->encode("a").ids == std::vector<int32_t>{0});
+  // Relative to the input too: 4000 characters may grow to 32 x 4000 + 65536, not to 4 million.
+  Failure relative = failure_of([&] { t->encode(std::string(4000, 'a')); });
+  CHECK(relative.code == ErrorCode::kLimitExceeded);
+  CHECK(contains(relative.message, "limit of " + std::to_string(32 * 4000 + 65536)));
+  CHECK(t->encode(std::string(60, 'a')).ids == std::vector<int32_t>{0});  // 60000 characters
   // NFKD: U+FDFA decomposes into 18 characters.
   auto nfkd =
       Tokenizer::from_json(word_level(R"({"type":"WhitespaceSplit"})", "", R"({"type":"NFKD"})"));
