@@ -46,9 +46,11 @@ inline constexpr size_t kMaxRegexBytes = 65536;  // pattern length, UTF-8 bytes
 // Nesting of groups, lookaheads and stacked quantifiers (`(?:(?:a)+)*` is 4 deep).
 inline constexpr int kMaxRegexNesting = 64;
 inline constexpr int kMaxRegexRepeat = 1000;  // m and n of a{m,n}
-// Compiled instructions; counted repetitions expand (`(?:ab){1000}` takes ~2000). The work per
-// text character is at most proportional to it.
-inline constexpr size_t kMaxRegexProgram = 10000;
+// Compiled instructions of one regex; counted repetitions expand (`(?:ab){1000}` takes ~2000).
+// The work per text character is at most proportional to it.
+inline constexpr size_t kMaxRegexProgram = 4096;
+// ... and of all the regexes of one tokenizer.json together (real files: a few hundred).
+inline constexpr size_t kMaxRegexProgramTotal = 8192;
 // Lookaheads other than one character class (`(?!\S)` is free): each costs a pass over the text.
 inline constexpr size_t kMaxRegexLookaheads = 16;
 

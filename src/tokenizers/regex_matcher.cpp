@@ -883,11 +883,22 @@ class Searcher {
   std::vector<uint64_t> checkpoints_, block_bits_;
 };
 
+// Instructions left to the regexes of the current RegexBudgetScope (SIZE_MAX: no scope).
+thread_local size_t regex_budget = SIZE_MAX;
+
 class RegexPattern : public Pattern {
  public:
   explicit RegexPattern(const std::string& regex) {
     Node root = Parser(regex).parse();
     Compiler(regex, program_).compile(root);
+    if (regex_budget != SIZE_MAX) {
+      if (program_.insts.size() > regex_budget) {
+        regex_limit(regex, "takes the regexes of this tokenizer.json beyond " +
+                               std::to_string(kMaxRegexProgramTotal) +
+                               " compiled instructions together (the limit)");
+      }
+      regex_budget -= program_.insts.size();
+    }
   }
   void find_all(const char32_t* text, size_t n, std::vector<Match>& out) const override {
     if (n == 0) return;
@@ -988,6 +999,14 @@ class LiteralPattern : public Pattern {
 };
 
 }  // namespace
+
+RegexBudgetScope::RegexBudgetScope() : saved_(regex_budget) {
+  regex_budget = kMaxRegexProgramTotal;
+}
+
+RegexBudgetScope::~RegexBudgetScope() {
+  regex_budget = saved_;
+}
 
 std::unique_ptr<Pattern> compile_regex(const std::string& regex) {
   if (regex.size() > kMaxRegexBytes) {

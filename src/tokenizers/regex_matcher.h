@@ -30,6 +30,19 @@ class Pattern {
   virtual void find_all(const char32_t* text, size_t n, std::vector<Match>& out) const = 0;
 };
 
+// While alive, the regexes compiled on this thread (those of one tokenizer.json) share a budget of
+// kMaxRegexProgramTotal instructions; beyond it compile_regex throws Error(kLimitExceeded).
+class RegexBudgetScope {
+ public:
+  RegexBudgetScope();
+  ~RegexBudgetScope();
+  RegexBudgetScope(const RegexBudgetScope&) = delete;
+  RegexBudgetScope& operator=(const RegexBudgetScope&) = delete;
+
+ private:
+  size_t saved_;
+};
+
 // GPT-2's pre-tokenization regex (ByteLevel's default).
 extern const char* const kGpt2Pattern;
 

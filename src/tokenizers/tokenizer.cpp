@@ -6,6 +6,7 @@
 #include "text/unicode.h"
 #include "text/utf8.h"
 #include "tokenizers/byte_level.h"
+#include "tokenizers/regex_matcher.h"
 
 namespace osprey::tokenizers {
 namespace {
@@ -124,6 +125,7 @@ std::unique_ptr<Tokenizer> Tokenizer::from_json(std::string_view json,
     has_config = true;
   }
   std::unique_ptr<Tokenizer> t(new Tokenizer());
+  RegexBudgetScope regex_budget;
   try {
     t->load(j, has_config ? &config : nullptr);
   } catch (const Json::exception& e) {

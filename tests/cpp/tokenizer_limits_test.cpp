@@ -153,6 +153,19 @@ TEST_CASE("limits: regex patterns beyond the limits are refused, naming the limi
   CHECK(regex_failure("\\x{41").code == ErrorCode::kUnsupportedFormat);
 }
 
+TEST_CASE("limits: the regexes of one tokenizer.json share an instruction budget") {
+  // Many patterns, each within kMaxRegexProgram, would multiply the work per character.
+  std::string split =
+      R"({"type":"Split","pattern":{"Regex":"[ab]{1000}[ab]{1000}[ab]{1000}"},"behavior":"Isolated"})";
+  Failure f = load_failure(word_level(R"({"type":"Sequence","pretokenizers":[)" + split + "," +
+                                      split + "," + split + "]}"));
+  CHECK(f.code == ErrorCode::kLimitExceeded);
+  CHECK(contains(f.message, std::to_string(kMaxRegexProgramTotal) + " compiled instructions"));
+  auto two = Tokenizer::from_json(
+      word_level(R"({"type":"Sequence","pretokenizers":[)" + split + "," + split + "]}"));
+  CHECK(two->encode(std::string(6000, 'a')).size() == 2);
+}
+
 TEST_CASE("limits: regex semantics of real tokenizer patterns") {
   // Llama 3 / cl100k: alternation order, case-insensitive contractions, {1,3}, lookahead.
   const std::string llama3 =
