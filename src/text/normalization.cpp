@@ -1,6 +1,8 @@
 #include "text/normalization.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "text/text_properties.h"
 #include "text/unicode.h"
@@ -39,16 +41,30 @@ void decompose_into(char32_t cp, bool compat, uint32_t index, std::u32string& ou
 }
 
 // Canonical ordering: stable sort of every run of non-starters by combining class. Sources stay
-// in place (positional), which is how the Rust reference aligns reordered marks.
+// in place (positional), which is how the Rust reference aligns reordered marks. A sort per run,
+// not insertion: a text can be one run of 10^6 marks.
 void reorder(std::u32string& s, size_t from) {
-  for (size_t i = from + 1; i < s.size(); ++i) {
-    uint8_t c = combining_class(s[i]);
-    if (c == 0) continue;
-    size_t j = i;
-    while (j > from && combining_class(s[j - 1]) > c) {
-      std::swap(s[j], s[j - 1]);
-      --j;
+  std::vector<std::pair<uint8_t, char32_t>> run;
+  for (size_t i = from; i < s.size();) {
+    if (combining_class(s[i]) == 0) {
+      ++i;
+      continue;
     }
+    size_t end = i;
+    run.clear();
+    bool sorted = true;
+    for (; end < s.size(); ++end) {
+      uint8_t c = combining_class(s[end]);
+      if (c == 0) break;
+      if (!run.empty() && run.back().first > c) sorted = false;
+      run.emplace_back(c, s[end]);
+    }
+    if (!sorted) {
+      std::stable_sort(run.begin(), run.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t k = 0; k < run.size(); ++k) s[i + k] = run[k].second;
+    }
+    i = end;
   }
 }
 

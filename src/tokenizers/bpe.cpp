@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "text/utf8.h"
 #include "tokenizers/model.h"
+#include "tokenizers/normalized_text.h"
 
 namespace osprey::tokenizers {
 namespace {
@@ -134,6 +135,7 @@ class Bpe : public Model {
     for (const Symbol& sym : symbols) {
       if (sym.alive) out.push_back({sym.id, sym.begin, sym.end});
     }
+    release_if_large(symbols);
   }
 
   static void push(std::vector<Symbol>& symbols, int32_t id, uint32_t b, uint32_t e) {

@@ -16,6 +16,16 @@ void Encoding::append(const Encoding& o) {
   surface_spaces.insert(surface_spaces.end(), o.surface_spaces.begin(), o.surface_spaces.end());
 }
 
+void Encoding::prepend(const Encoding& o) {
+  ids.insert(ids.begin(), o.ids.begin(), o.ids.end());
+  type_ids.insert(type_ids.begin(), o.type_ids.begin(), o.type_ids.end());
+  attention_mask.insert(attention_mask.begin(), o.attention_mask.begin(), o.attention_mask.end());
+  special_tokens_mask.insert(special_tokens_mask.begin(), o.special_tokens_mask.begin(),
+                             o.special_tokens_mask.end());
+  offsets.insert(offsets.begin(), o.offsets.begin(), o.offsets.end());
+  surface_spaces.insert(surface_spaces.begin(), o.surface_spaces.begin(), o.surface_spaces.end());
+}
+
 void Encoding::truncate(size_t n, bool from_left) {
   if (n >= size()) return;
   auto cut = [&](auto& v) {

@@ -39,6 +39,8 @@ struct Encoding {
     offsets.push_back(offset);
   }
   void append(const Encoding& other);
+  // Inserts `other` before the first token (moving this one's tokens, not copying them elsewhere).
+  void prepend(const Encoding& other);
   // Keeps `n` tokens: the first n (from the left side: the last n).
   void truncate(size_t n, bool from_left);
   // Pads to `length` with `pad_id` (attention 0, special 1, offsets (0, 0)).

@@ -2,6 +2,7 @@
 // (byte-level or not), Unigram (SentencePiece) and WordLevel.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,9 +31,12 @@ class Model {
   size_t vocab_size() const { return tokens_.size(); }
 
  protected:
-  void add_vocab(const std::string& token, int32_t id, const std::string& where);
-  // Reads a {"token": id, ...} object.
-  void read_vocab_object(const Json& vocab, const std::string& where);
+  // Refuses an entry longer than `max_bytes` (kMaxPieceBytes for the models that walk a trie of
+  // their vocabulary from every text position).
+  void add_vocab(const std::string& token, int32_t id, const std::string& where,
+                 size_t max_bytes = SIZE_MAX);
+  // Reads a {"token": id, ...} object (ids within kMaxTokenId and 2 * entries + kVocabIdSlack).
+  void read_vocab_object(const Json& vocab, const std::string& where, size_t max_bytes = SIZE_MAX);
 
   StringIdMap vocab_;
   std::vector<std::string> tokens_;

@@ -56,8 +56,13 @@ struct Pieces {
     spans.clear();
   }
   // Appends chars [begin, end) of `from` as a new piece (empty pieces are dropped, as in HF).
+  // When `from` is `text` itself, the piece is a span of it: nothing is copied.
   void add(const NormalizedText& from, size_t begin, size_t end, int32_t fixed_id = -1) {
     if (begin >= end) return;
+    if (&from == &text) {
+      spans.push_back({uint32_t(begin), uint32_t(end), fixed_id});
+      return;
+    }
     uint32_t b = uint32_t(text.size());
     text.chars.append(from.chars, begin, end - begin);
     text.align.insert(text.align.end(), from.align.begin() + begin, from.align.begin() + end);
@@ -68,5 +73,21 @@ struct Pieces {
     add(from, 0, from.size(), fixed_id);
   }
 };
+
+// Scratch buffers kept across calls (thread_local) are released after a large text, so that one
+// huge input does not pin its memory for the life of the thread.
+inline constexpr size_t kKeepScratchElements = size_t(1) << 20;
+template <typename T>
+void release_if_large(T& v) {
+  if (v.capacity() > kKeepScratchElements) T().swap(v);
+}
+inline void release_if_large(NormalizedText& t) {
+  release_if_large(t.chars);
+  release_if_large(t.align);
+}
+inline void release_if_large(Pieces& p) {
+  release_if_large(p.text);
+  release_if_large(p.spans);
+}
 
 }  // namespace osprey::tokenizers

@@ -1,9 +1,12 @@
 #include "tokenizers/normalizers.h"
 
+#include <algorithm>
 #include <vector>
 
+#include "core/error.h"
 #include "text/grapheme.h"
 #include "text/normalization.h"
+#include "text/text_properties.h"
 #include "text/unicode.h"
 #include "text/utf8.h"
 #include "tokenizers/precompiled_charsmap.h"
@@ -29,7 +32,34 @@ bool is_bert_chinese(char32_t c) {
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
+thread_local size_t current_limit = kMaxNormalizedChars;
+
+// Normalizers that can lengthen the text check the length they would produce first.
+void check_normalized_size(size_t n, const char* what) {
+  if (n > current_limit) {
+    throw Error(ErrorCode::kLimitExceeded,
+                std::string(what) + ": the normalized text of " + std::to_string(n) +
+                    " characters would exceed the limit of " + std::to_string(current_limit) +
+                    " (" + std::to_string(kNormalizedGrowth) + " x the input + " +
+                    std::to_string(kNormalizedSlack) + ", at most " +
+                    std::to_string(kMaxNormalizedChars) + ")");
+  }
+}
+
 void unicode_form(NormalizedText& text, unicode::NormalizationForm form) {
+  // A decomposition has at most 18 characters: only a long text can outgrow the limit.
+  constexpr size_t kMaxDecomposition = 18;
+  if (text.size() > current_limit / kMaxDecomposition) {
+    bool compat =
+        form == unicode::NormalizationForm::NFKC || form == unicode::NormalizationForm::NFKD;
+    size_t n = 0;
+    for (char32_t c : text.chars) {
+      const char32_t* parts = nullptr;
+      int k = c >= 0xAC00 && c < 0xAC00 + 11172 ? 3 : unicode::decomposition(c, compat, &parts);
+      n += k > 0 ? size_t(k) : 1;
+    }
+    check_normalized_size(n, "Unicode normalizer");
+  }
   NormalizedText out;
   std::vector<uint32_t> source;
   out.chars.reserve(text.size());
@@ -50,13 +80,27 @@ void lowercase(NormalizedText& text) {
     }
     return;
   }
-  NormalizedText out;
-  out.chars.reserve(text.size());
-  out.align.reserve(text.size());
   char32_t lower[3];
+  size_t n = 0;
+  for (char32_t c : text.chars) n += c < 0x80 ? 1 : size_t(unicode::to_lower_full(c, lower));
+  if (n == text.size()) {  // every character maps to one: in place
+    for (char32_t& c : text.chars) {
+      if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z') c += 32;
+      } else {
+        unicode::to_lower_full(c, lower);
+        c = lower[0];
+      }
+    }
+    return;
+  }
+  check_normalized_size(n, "Lowercase normalizer");
+  NormalizedText out;
+  out.chars.reserve(n);
+  out.align.reserve(n);
   for (size_t i = 0; i < text.size(); ++i) {
-    int n = unicode::to_lower_full(text.chars[i], lower);
-    for (int k = 0; k < n; ++k) out.push(lower[k], text.align[i]);
+    int k = unicode::to_lower_full(text.chars[i], lower);
+    for (int j = 0; j < k; ++j) out.push(lower[j], text.align[i]);
   }
   text = std::move(out);
 }
@@ -119,18 +163,39 @@ class BertNormalizer : public Normalizer {
     }
   }
   void normalize(NormalizedText& text) const override {
-    thread_local NormalizedText out;  // scratch, swapped with `text` at the end
-    out.clear();
-    out.chars.reserve(text.size() + 8);
-    out.align.reserve(text.size() + 8);
-    for (size_t i = 0; i < text.size(); ++i) {
+    // Without Chinese characters to pad, each character gives at most one: rewritten in place.
+    size_t chinese = 0;
+    if (handle_chinese_chars_) {
+      for (char32_t c : text.chars) chinese += c >= 0x3400 && is_bert_chinese(c);
+    }
+    thread_local NormalizedText scratch;
+    NormalizedText* out = &text;
+    if (chinese > 0) {
+      check_normalized_size(text.size() + 2 * chinese, "BertNormalizer");
+      scratch.clear();
+      scratch.chars.reserve(text.size() + 2 * chinese);
+      scratch.align.reserve(text.size() + 2 * chinese);
+      out = &scratch;
+    }
+    size_t w = 0;  // in place: the write position (never ahead of i)
+    auto emit = [&](char32_t c, Align a) {
+      if (out == &text) {
+        text.chars[w] = c;
+        text.align[w++] = a;
+      } else {
+        out->push(c, a);
+      }
+    };
+    const size_t n = text.size();
+    for (size_t i = 0; i < n; ++i) {
       char32_t c = text.chars[i];
+      Align a = text.align[i];
       if (clean_text_ && c < 0x80) {
         if (c < 0x20 || c == 0x7F) {
           if (c != '\t' && c != '\n' && c != '\r') continue;  // Cc
           c = ' ';
         }
-        out.push(c, text.align[i]);
+        emit(c, a);
         continue;
       }
       if (clean_text_) {
@@ -139,26 +204,32 @@ class BertNormalizer : public Normalizer {
         if (c == '\t' || c == '\n' || c == '\r' || unicode::is_whitespace(c)) c = ' ';
       }
       if (handle_chinese_chars_ && is_bert_chinese(c)) {
-        out.push(' ', text.align[i]);
-        out.push(c, text.align[i]);
-        out.push(' ', text.align[i]);
+        emit(' ', a);
+        emit(c, a);
+        emit(' ', a);
         continue;
       }
-      out.push(c, text.align[i]);
+      emit(c, a);
+    }
+    if (out == &text) {
+      text.chars.resize(w);
+      text.align.resize(w);
+    } else {
+      std::swap(text, scratch);
+      release_if_large(scratch);
     }
     bool strip = strip_accents_set_ ? strip_accents_ : lowercase_;
     if (strip) {
       bool ascii_only = true;
-      for (char32_t c : out.chars) {
+      for (char32_t c : text.chars) {
         if (c >= 0x80) ascii_only = false;
       }
       if (!ascii_only) {
-        unicode_form(out, unicode::NormalizationForm::NFD);
-        strip_marks(out, true);
+        unicode_form(text, unicode::NormalizationForm::NFD);
+        strip_marks(text, true);
       }
     }
-    if (lowercase_) lowercase(out);
-    std::swap(text, out);
+    if (lowercase_) lowercase(text);
   }
 
  private:
@@ -219,6 +290,7 @@ class PrependNormalizer : public Normalizer {
       : prepend_(to_u32(string_field(j, "prepend", "Prepend"), "Prepend normalizer")) {}
   void normalize(NormalizedText& text) const override {
     if (text.empty()) return;
+    check_normalized_size(text.size() + prepend_.size(), "Prepend normalizer");
     Align a = text.align[0];
     text.chars.insert(0, prepend_);
     text.align.insert(text.align.begin(), prepend_.size(), a);
@@ -237,7 +309,12 @@ class ReplaceNormalizer : public Normalizer {
     std::vector<Match> matches;
     pattern_->find_all(text.chars.data(), text.size(), matches);
     if (matches.empty()) return;
+    size_t n = text.size();
+    for (const Match& m : matches) n = n - (m.end - m.begin) + content_.size();
+    check_normalized_size(n, "Replace normalizer");
     NormalizedText out;
+    out.chars.reserve(n);
+    out.align.reserve(n);
     size_t last = 0;
     for (const Match& m : matches) {
       for (size_t i = last; i < m.begin; ++i) out.push(text.chars[i], text.align[i]);
@@ -311,8 +388,10 @@ class PrecompiledNormalizer : public Normalizer {
         }
       }
       g = ge;
+      if (changes.size() > current_limit) check_normalized_size(changes.size(), "Precompiled");
     }
     if (modified) apply_changes(text, changes);
+    release_if_large(changes);
   }
 
  private:
@@ -375,6 +454,19 @@ class SequenceNormalizer : public Normalizer {
 };
 
 }  // namespace
+
+size_t normalized_limit(size_t input_chars) {
+  if (input_chars > kMaxNormalizedChars / kNormalizedGrowth) return kMaxNormalizedChars;
+  return std::min(kMaxNormalizedChars, kNormalizedGrowth * input_chars + kNormalizedSlack);
+}
+
+NormalizedLimitScope::NormalizedLimitScope(size_t input_chars) : saved_(current_limit) {
+  current_limit = normalized_limit(input_chars);
+}
+
+NormalizedLimitScope::~NormalizedLimitScope() {
+  current_limit = saved_;
+}
 
 std::unique_ptr<Normalizer> make_normalizer(const Json& j) {
   if (j.is_null()) return nullptr;

@@ -18,6 +18,21 @@ class Normalizer {
   virtual void apply_config(const Json& /*config*/) {}
 };
 
+// How long normalizers may make a text (limits.h): while a scope is alive, normalizers on this
+// thread throw Error(kLimitExceeded) rather than produce more than normalized_limit(input_chars)
+// characters, checked before they allocate.
+size_t normalized_limit(size_t input_chars);
+class NormalizedLimitScope {
+ public:
+  explicit NormalizedLimitScope(size_t input_chars);
+  ~NormalizedLimitScope();
+  NormalizedLimitScope(const NormalizedLimitScope&) = delete;
+  NormalizedLimitScope& operator=(const NormalizedLimitScope&) = delete;
+
+ private:
+  size_t saved_;
+};
+
 // nullptr for a JSON null. Throws Error(kUnsupportedFormat) naming an unknown type.
 std::unique_ptr<Normalizer> make_normalizer(const Json& j);
 

@@ -19,6 +19,25 @@ void PostProcessor::merge(Encoding& a, Encoding* b, bool, Encoding& out) const {
 
 namespace {
 
+// A single sequence between special tokens, built in a's storage: a long text is not copied.
+void wrap_single(Encoding& a, const Encoding& head, const Encoding& tail, int32_t type_id,
+                 Encoding& out) {
+  for (auto& t : a.type_ids) t = type_id;
+  out = std::move(a);
+  out.prepend(head);
+  out.append(tail);
+}
+
+Encoding specials(std::initializer_list<int32_t> ids, int32_t type_id) {
+  Encoding e;
+  for (int32_t id : ids) e.push(id, type_id, {0, 0}, true);
+  return e;
+}
+
+}  // namespace
+
+namespace {
+
 // ByteLevel's trim_offsets: offsets do not cover the leading/trailing spaces ('Ġ') of a token.
 void trim_offsets(Encoding& e, const TokenString& token, bool add_prefix_space) {
   constexpr char32_t kSpaceChar = 0x120;  // 'Ġ', the byte-level form of ' '
@@ -67,7 +86,8 @@ std::pair<std::string, int32_t> token_pair(const Json& j, const char* key,
       !(*v)[1].is_number_integer()) {
     bad_json(where, std::string("'") + key + "' must be [token, id]");
   }
-  return {(*v)[0].get<std::string>(), (*v)[1].get<int32_t>()};
+  return {(*v)[0].get<std::string>(),
+          id_value((*v)[1], std::string("the id of '") + key + "'", where)};
 }
 
 class BertProcessing : public PostProcessor {
@@ -78,6 +98,7 @@ class BertProcessing : public PostProcessor {
   size_t added_tokens(bool pair) const override { return pair ? 3 : 2; }
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
+    if (!b) return wrap_single(a, specials({cls_}, 0), specials({sep_}, 0), 0, out);
     out = Encoding{};
     out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     out.push(cls_, 0, {0, 0}, true);
@@ -108,6 +129,7 @@ class RobertaProcessing : public PostProcessor {
   }
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
+    if (!b) return wrap_single(a, specials({cls_}, 0), specials({sep_}, 0), 0, out);
     out = Encoding{};
     out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     out.push(cls_, 0, {0, 0}, true);
@@ -140,13 +162,20 @@ class TemplateProcessing : public PostProcessor {
         std::vector<int32_t> v;
         for (const Json& id : *ids) {
           if (!id.is_number_integer()) bad_json(where, "special token ids must be integers");
-          v.push_back(id.get<int32_t>());
+          v.push_back(id_value(id, "special token id of '" + it.key() + "'", where));
         }
         specials_[it.key()] = std::move(v);
       }
     }
     single_ = parse(j, "single", where, token_to_id);
     pair_ = parse(j, "pair", where, token_to_id);
+    // Templates with sequence A exactly once (all real ones) merge in place.
+    int count = 0;
+    for (size_t k = 0; k < single_.size(); ++k) {
+      if (single_[k].sequence == 0) ++count, single_sequence_ = int(k);
+      if (single_[k].sequence == 1) count = 2;
+    }
+    if (count != 1) single_sequence_ = -1;
   }
   size_t added_tokens(bool pair) const override {
     size_t n = 0;
@@ -155,6 +184,15 @@ class TemplateProcessing : public PostProcessor {
   }
   void merge(Encoding& a, Encoding* b, bool add_special, Encoding& out) const override {
     if (!add_special) return default_merge(a, b, out);
+    if (!b && single_sequence_ >= 0) {
+      Encoding head, tail;
+      for (size_t k = 0; k < single_.size(); ++k) {
+        if (int(k) == single_sequence_) continue;
+        for (int32_t id : single_[k].ids)
+          (int(k) < single_sequence_ ? head : tail).push(id, single_[k].type_id, {0, 0}, true);
+      }
+      return wrap_single(a, head, tail, single_[single_sequence_].type_id, out);
+    }
     out = Encoding{};
     out.reserve(a.size() + (b ? b->size() : 0) + added_tokens(b != nullptr));
     for (const Item& item : b ? pair_ : single_) {
@@ -189,10 +227,10 @@ class TemplateProcessing : public PostProcessor {
         std::string id = string_field(*seq, "id", where);
         if (id != "A" && id != "B") bad_json(where, "sequence id must be A or B");
         item.sequence = id == "A" ? 0 : 1;
-        item.type_id = int32_t(number_field(*seq, "type_id", where, 0));
+        item.type_id = id_field(*seq, "type_id", where, 0);
       } else if (const Json* sp = field(piece, "SpecialToken")) {
         std::string id = string_field(*sp, "id", where);
-        item.type_id = int32_t(number_field(*sp, "type_id", where, 0));
+        item.type_id = id_field(*sp, "type_id", where, 0);
         auto it = specials_.find(id);
         if (it != specials_.end()) {
           item.ids = it->second;
@@ -211,6 +249,7 @@ class TemplateProcessing : public PostProcessor {
 
   std::unordered_map<std::string, std::vector<int32_t>> specials_;
   std::vector<Item> single_, pair_;
+  int single_sequence_ = -1;  // index of the one Sequence A item of `single_`, or -1
 };
 
 class SequenceProcessor : public PostProcessor {

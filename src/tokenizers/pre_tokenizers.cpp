@@ -10,8 +10,18 @@
 
 namespace osprey::tokenizers {
 
-void PreTokenizer::pre_tokenize(const Pieces& in, Pieces& out) const {
+void PreTokenizer::pre_tokenize(Pieces& in, Pieces& out) const {
   out.clear();
+  if (splits_only()) {
+    std::swap(out.text, in.text);
+    for (const auto& span : in.spans) {
+      if (span.fixed_id >= 0)
+        out.spans.push_back(span);
+      else
+        split(out.text, span.begin, span.end, out);
+    }
+    return;
+  }
   for (const auto& span : in.spans) {
     if (span.fixed_id >= 0) {
       out.add(in.text, span.begin, span.end, span.fixed_id);
@@ -136,6 +146,7 @@ void char_segments(const NormalizedText& text, size_t begin, size_t end, Pred pr
 
 class BertPreTokenizer : public PreTokenizer {
  protected:
+  bool splits_only() const override { return true; }
   // Whitespace separates and disappears; each punctuation character is a piece of its own.
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
     size_t word = begin;
@@ -156,6 +167,7 @@ class BertPreTokenizer : public PreTokenizer {
 
 class WhitespaceSplit : public PreTokenizer {
  protected:
+  bool splits_only() const override { return true; }
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
     size_t word = begin;
     for (size_t i = begin; i < end; ++i) {
@@ -170,6 +182,7 @@ class WhitespaceSplit : public PreTokenizer {
 
 class WhitespacePreTokenizer : public PreTokenizer {  // \w+|[^\w\s]+
  protected:
+  bool splits_only() const override { return true; }
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
     size_t i = begin;
     while (i < end) {
@@ -193,6 +206,7 @@ class PunctuationPreTokenizer : public PreTokenizer {
       : behavior_(parse_behavior(j, "Punctuation pre-tokenizer", Behavior::kIsolated)) {}
 
  protected:
+  bool splits_only() const override { return true; }
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
     std::vector<Segment> segments;
     char_segments(text, begin, end, is_punctuation, segments);
@@ -209,6 +223,7 @@ class DigitsPreTokenizer : public PreTokenizer {
       : individual_(bool_field(j, "individual_digits", "Digits pre-tokenizer", false)) {}
 
  protected:
+  bool splits_only() const override { return true; }
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
     std::vector<Segment> segments;
     char_segments(text, begin, end, is_numeric, segments);
@@ -230,6 +245,7 @@ class CharDelimiterSplit : public PreTokenizer {
   }
 
  protected:
+  bool splits_only() const override { return true; }
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
     std::vector<Segment> segments;
     char_segments(
@@ -251,6 +267,7 @@ class SplitPreTokenizer : public PreTokenizer {
   }
 
  protected:
+  bool splits_only() const override { return true; }
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
     std::vector<Match> matches;
     pattern_->find_all(text.chars.data() + begin, end - begin, matches);
@@ -318,6 +335,8 @@ class ByteLevelPreTokenizer : public PreTokenizer {
         out.spans.push_back({piece_begin, uint32_t(out.text.size()), -1});
       }
     }
+    release_if_large(prefixed);
+    release_if_large(matches);
   }
 
  private:
@@ -372,8 +391,9 @@ class MetaspacePreTokenizer : public PreTokenizer {
 
  protected:
   void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
-    thread_local NormalizedText t;
-    t.clear();
+    // Written straight into out.text; the pieces are spans of it.
+    NormalizedText& t = out.text;
+    const size_t base = t.size();
     bool prepend = text.chars[begin] != ' ' && text.chars[begin] != replacement_ &&
                    (prepend_ == Prepend::kAlways ||
                     (prepend_ == Prepend::kFirst && text.align[begin].start == 0));
@@ -382,12 +402,12 @@ class MetaspacePreTokenizer : public PreTokenizer {
       t.push(text.chars[i] == ' ' ? replacement_ : text.chars[i], text.align[i]);
     }
     if (!split_) {
-      out.add(t);
+      out.add(t, base, t.size());
       return;
     }
     // Split before every replacement character (MergedWithNext).
-    size_t piece = 0;
-    for (size_t i = 1; i < t.size(); ++i) {
+    size_t piece = base;
+    for (size_t i = base + 1; i < t.size(); ++i) {
       if (t.chars[i] == replacement_) {
         out.add(t, piece, i);
         piece = i;
@@ -415,15 +435,24 @@ class SequencePreTokenizer : public PreTokenizer {
     }
   }
 
- protected:
-  void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
+  // Each part over all pieces in turn (the same as piece by piece: pre-tokenizers act per piece).
+  void pre_tokenize(Pieces& in, Pieces& out) const override {
     Pieces a, b;
-    a.add(text, begin, end);
+    std::swap(a, in);
     for (const auto& p : parts_) {
       p->pre_tokenize(a, b);
       std::swap(a, b);
     }
-    for (const auto& span : a.spans) out.add(a.text, span.begin, span.end, span.fixed_id);
+    std::swap(out, a);
+    std::swap(in, b);  // keeps some capacity for the caller's next text
+  }
+
+ protected:
+  void split(const NormalizedText& text, size_t begin, size_t end, Pieces& out) const override {
+    Pieces a, b;
+    a.add(text, begin, end);
+    pre_tokenize(a, b);
+    for (const auto& span : b.spans) out.add(b.text, span.begin, span.end, span.fixed_id);
   }
 
  private:

@@ -64,6 +64,12 @@ PrecompiledCharsmap::PrecompiledCharsmap(std::string_view bytes) {
   units_.resize(trie_size / 4);
   std::memcpy(units_.data(), bytes.data() + 4, trie_size);
   normalized_.assign(bytes.data() + 4 + trie_size, bytes.size() - 4 - trie_size);
+  // Where each replacement ends, found once: a scan per lookup would be quadratic in a blob
+  // without terminators.
+  string_end_.resize(normalized_.size() + 1);
+  string_end_[normalized_.size()] = uint32_t(normalized_.size());
+  for (size_t i = normalized_.size(); i-- > 0;)
+    string_end_[i] = normalized_[i] == '\0' ? uint32_t(i) : string_end_[i + 1];
 }
 
 bool PrecompiledCharsmap::transform(std::string_view chunk, std::string_view& replacement) const {
@@ -82,8 +88,7 @@ bool PrecompiledCharsmap::transform(std::string_view chunk, std::string_view& re
       // The first (shortest) prefix that is a key decides, as in SentencePiece/HF.
       size_t index = value(units_[node]);
       if (index >= normalized_.size()) return false;
-      size_t end = normalized_.find('\0', index);
-      if (end == std::string::npos) end = normalized_.size();
+      size_t end = string_end_[index];
       replacement = std::string_view(normalized_).substr(index, end - index);
       return true;
     }

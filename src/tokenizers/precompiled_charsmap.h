@@ -21,6 +21,7 @@ class PrecompiledCharsmap {
  private:
   std::vector<uint32_t> units_;
   std::string normalized_;
+  std::vector<uint32_t> string_end_;  // per byte of normalized_: the end of its string
 };
 
 std::string base64_decode(std::string_view text);  // throws Error(kInvalidJson) on bad input

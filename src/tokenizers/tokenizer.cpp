@@ -6,16 +6,107 @@
 #include "text/unicode.h"
 #include "text/utf8.h"
 #include "tokenizers/byte_level.h"
+#include "tokenizers/regex_matcher.h"
 
 namespace osprey::tokenizers {
 namespace {
 
+// Refuses JSON nested deeper than kMaxJsonDepth before nlohmann builds it: copying, comparing
+// and printing a json value recurse per level (a 100k-deep array would overflow the stack).
+void check_json_depth(std::string_view text, const char* what) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        throw Error(ErrorCode::kLimitExceeded, std::string(what) +
+                                                   ": JSON nested deeper than the limit of " +
+                                                   std::to_string(kMaxJsonDepth) +
+                                                   " levels (at byte " + std::to_string(i) + ")");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;  // unbalanced input is the parser's to reject
+    }
+  }
+}
+
 Json parse_json(std::string_view text, const char* what) {
+  check_json_depth(text, what);
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     throw Error(ErrorCode::kInvalidJson, std::string(what) + " is not valid JSON");
   }
   return j;
+}
+
+const Json& member(const Json& j, const char* key) {
+  static const Json null_json;
+  const Json* v = field(j, key);
+  return v ? *v : null_json;
+}
+
+// Appends `bytes` as UTF-8 where every maximal ill-formed subsequence becomes one U+FFFD, as
+// Rust's String::from_utf8_lossy (Hugging Face's ByteLevel decoder) does; never reads past the end.
+void append_utf8_lossy(std::string& out, std::string_view bytes) {
+  size_t i = 0, n = bytes.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      out += char(c);
+      ++i;
+      continue;
+    }
+    size_t need = 0;  // continuation bytes; the first one in [lo, hi] (Unicode Table 3-7)
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+    } else if (c == 0xE0) {
+      need = 2, lo = 0xA0;
+    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+      need = 2;
+    } else if (c == 0xED) {
+      need = 2, hi = 0x9F;
+    } else if (c == 0xF0) {
+      need = 3, lo = 0x90;
+    } else if (c >= 0xF1 && c <= 0xF3) {
+      need = 3;
+    } else if (c == 0xF4) {
+      need = 3, hi = 0x8F;
+    }
+    size_t k = 1;
+    for (; k <= need && i + k < n; ++k) {
+      unsigned char d = static_cast<unsigned char>(bytes[i + k]);
+      if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF)) break;
+    }
+    if (need > 0 && k > need) {
+      out.append(bytes.substr(i, need + 1));
+    } else {
+      out += "\xEF\xBF\xBD";
+    }
+    i += need > 0 && k > need ? need + 1 : k;
+  }
+}
+
+void check_option(size_t value, const char* name) {
+  if (value > kMaxSequenceLength) {
+    throw Error(ErrorCode::kLimitExceeded, std::string("encode: ") + name + " " +
+                                               std::to_string(value) + " is above the limit of " +
+                                               std::to_string(kMaxSequenceLength) + " tokens");
+  }
+}
+
+void check_options(const EncodeOptions& o) {
+  check_option(o.max_length, "max_length");
+  check_option(o.pad_length, "pad_length");
+  check_option(o.pad_to_multiple_of, "pad_to_multiple_of");
 }
 
 }  // namespace
@@ -34,6 +125,7 @@ std::unique_ptr<Tokenizer> Tokenizer::from_json(std::string_view json,
     has_config = true;
   }
   std::unique_ptr<Tokenizer> t(new Tokenizer());
+  RegexBudgetScope regex_budget;
   try {
     t->load(j, has_config ? &config : nullptr);
   } catch (const Json::exception& e) {
@@ -51,18 +143,18 @@ void Tokenizer::load(const Json& j, const Json* config) {
   const Json* model = field(j, "model");
   if (!model) bad_json("model", "missing 'model'");
   model_ = make_model(*model);
-  normalizer_ = make_normalizer(j.value("normalizer", Json()));
+  normalizer_ = make_normalizer(member(j, "normalizer"));
   if (normalizer_ && config) normalizer_->apply_config(*config);
-  pre_tokenizer_ = make_pre_tokenizer(j.value("pre_tokenizer", Json()));
-  added_.load(j.value("added_tokens", Json()));
+  pre_tokenizer_ = make_pre_tokenizer(member(j, "pre_tokenizer"));
+  added_.load(member(j, "added_tokens"));
   added_.prepare(normalizer_.get());
-  post_processor_ = make_post_processor(j.value("post_processor", Json()),
+  post_processor_ = make_post_processor(member(j, "post_processor"),
                                         [this](const std::string& t) { return token_to_id(t); });
-  decoder_ = j.value("decoder", Json());
+  load_decoder(member(j, "decoder"));
 
   // Defaults: what the file asks for (truncation/padding), else nothing.
   if (const Json* trunc = field(j, "truncation"); trunc && trunc->is_object()) {
-    defaults_.max_length = size_t(number_field(*trunc, "max_length", "truncation", 0));
+    defaults_.max_length = length_field(*trunc, "max_length", "truncation");
     std::string strategy = string_field(*trunc, "strategy", "truncation", "LongestFirst");
     defaults_.truncation = strategy == "OnlyFirst"    ? TruncationStrategy::kOnlyFirst
                            : strategy == "OnlySecond" ? TruncationStrategy::kOnlySecond
@@ -73,14 +165,14 @@ void Tokenizer::load(const Json& j, const Json* config) {
   if (pad_id_ < 0) pad_id_ = token_to_id("<pad>");
   if (pad_id_ < 0) pad_id_ = 0;
   if (const Json* pad = field(j, "padding"); pad && pad->is_object()) {
-    pad_id_ = int32_t(number_field(*pad, "pad_id", "padding", pad_id_));
-    pad_type_id_ = int32_t(number_field(*pad, "pad_type_id", "padding", 0));
+    pad_id_ = id_field(*pad, "pad_id", "padding", pad_id_);
+    pad_type_id_ = id_field(*pad, "pad_type_id", "padding", 0);
     defaults_.pad_left = string_field(*pad, "direction", "padding", "Right") == "Left";
-    defaults_.pad_to_multiple_of = size_t(number_field(*pad, "pad_to_multiple_of", "padding", 0));
+    defaults_.pad_to_multiple_of = length_field(*pad, "pad_to_multiple_of", "padding");
     const Json* strategy = field(*pad, "strategy");
     if (strategy && strategy->is_object() && field(*strategy, "Fixed")) {
       defaults_.padding = PaddingStrategy::kMaxLength;
-      defaults_.pad_length = size_t(number_field(*strategy, "Fixed", "padding", 0));
+      defaults_.pad_length = length_field(*strategy, "Fixed", "padding.strategy");
     } else {
       defaults_.padding = PaddingStrategy::kLongest;
     }
@@ -92,6 +184,37 @@ void Tokenizer::load(const Json& j, const Json* config) {
       int32_t id = token_to_id(pad_token->get<std::string>());
       if (id >= 0) pad_id_ = id;
     }
+  }
+}
+
+void Tokenizer::load_decoder(const Json& j) {
+  if (j.is_null()) return;
+  if (!j.is_object()) bad_json("decoder", "must be an object or null");
+  const Json* chosen = &j;
+  std::string type = string_field(j, "type", "decoder", "");
+  if (type == "Sequence") {
+    // Llama-style sequences: decode byte-level, metaspace or wordpiece by the first known step.
+    const Json* list = field(j, "decoders");
+    if (list && !list->is_array()) bad_json("decoder", "'decoders' must be an array");
+    type.clear();
+    if (list) {
+      for (const Json& d : *list) {
+        std::string t = string_field(d, "type", "decoder", "");
+        if (t == "ByteLevel" || t == "Metaspace" || t == "WordPiece") {
+          type = t;
+          chosen = &d;
+          break;
+        }
+      }
+    }
+  }
+  if (type == "WordPiece") {
+    decoder_ = Decoder::kWordPiece;
+    decoder_prefix_ = string_field(*chosen, "prefix", "WordPiece decoder", "##");
+  } else if (type == "ByteLevel") {
+    decoder_ = Decoder::kByteLevel;
+  } else if (type == "Metaspace") {
+    decoder_ = Decoder::kMetaspace;
   }
 }
 
@@ -127,7 +250,12 @@ void Tokenizer::encode_sequence(std::string_view text, int32_t type_id, Encoding
     original.push(next_codepoint(text, pos), {index, index + 1});
   }
   thread_local Pieces pieces, pre_tokenized;
+  const size_t original_chars = original.size();
   added_.extract_and_normalize(original, normalizer_.get(), pieces);
+  if (pieces.text.size() > normalized_limit(original_chars)) {  // normalizers check first
+    throw Error(ErrorCode::kInternal, "normalized text of " + std::to_string(pieces.text.size()) +
+                                          " characters is above its limit");
+  }
   const Pieces* final_pieces = &pieces;
   if (pre_tokenizer_) {
     pre_tokenizer_->pre_tokenize(pieces, pre_tokenized);
@@ -156,6 +284,10 @@ void Tokenizer::encode_sequence(std::string_view text, int32_t type_id, Encoding
       out.push(tok.id, type_id, {a.start, a.end}, false);
     }
   }
+  release_if_large(original);
+  release_if_large(pieces);
+  release_if_large(pre_tokenized);
+  release_if_large(tokens);
 }
 
 void Tokenizer::finish(Encoding& a, Encoding* b, const EncodeOptions& options,
@@ -182,6 +314,7 @@ void Tokenizer::finish(Encoding& a, Encoding* b, const EncodeOptions& options,
 
 Encoding Tokenizer::encode(std::string_view text, const std::string_view* pair,
                            const EncodeOptions& options) const {
+  check_options(options);
   Encoding a, b, out;
   encode_sequence(text, 0, a);
   if (pair) encode_sequence(*pair, 1, b);
@@ -207,6 +340,7 @@ BatchEncoding Tokenizer::encode_batch(const std::vector<std::string>& texts,
                                                  " texts but " + std::to_string(pairs->size()) +
                                                  " pairs");
   }
+  check_options(options);
   EncodeOptions row_options = options;
   row_options.padding = PaddingStrategy::kNone;
   std::vector<Encoding> rows;
@@ -222,6 +356,11 @@ BatchEncoding Tokenizer::encode_batch(const std::vector<std::string>& texts,
   }
   if (options.pad_to_multiple_of > 0 && cols % options.pad_to_multiple_of) {
     cols += options.pad_to_multiple_of - cols % options.pad_to_multiple_of;
+  }
+  if (cols > 0 && rows.size() > kMaxBatchCells / cols) {
+    throw Error(ErrorCode::kLimitExceeded,
+                "encode_batch: " + std::to_string(rows.size()) + " rows x " + std::to_string(cols) +
+                    " columns is above the limit of " + std::to_string(kMaxBatchCells) + " cells");
   }
   BatchEncoding batch;
   batch.rows = rows.size();
@@ -249,20 +388,9 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
       throw Error(ErrorCode::kInvalidArgument, "decode: unknown token id " + std::to_string(id));
     tokens.push_back(*s);
   }
-  std::string type = decoder_.is_object() ? decoder_.value("type", "") : "";
-  if (type == "Sequence") {
-    // Llama-style sequences: decode byte-level or metaspace below by the first known step.
-    for (const Json& d : decoder_.value("decoders", Json::array())) {
-      std::string t = d.value("type", "");
-      if (t == "ByteLevel" || t == "Metaspace" || t == "WordPiece") {
-        type = t;
-        break;
-      }
-    }
-  }
   std::string out;
-  if (type == "WordPiece") {
-    std::string prefix = decoder_.value("prefix", "##");
+  if (decoder_ == Decoder::kWordPiece) {
+    const std::string& prefix = decoder_prefix_;
     for (size_t i = 0; i < tokens.size(); ++i) {
       const std::string& t = tokens[i];
       if (i > 0 && t.compare(0, prefix.size(), prefix) == 0) {
@@ -274,7 +402,7 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
     }
     return out;
   }
-  if (type == "ByteLevel") {
+  if (decoder_ == Decoder::kByteLevel) {
     for (const std::string& t : tokens) {
       for (size_t pos = 0; pos < t.size();) {
         char32_t c = next_codepoint(t, pos);
@@ -287,22 +415,11 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special
     }
     // Byte sequences cut mid-character decode to U+FFFD, as HF's from_utf8_lossy.
     std::string clean;
-    for (size_t pos = 0; pos < out.size();) {
-      try {
-        size_t p = pos;
-        char32_t c = next_codepoint(out, p);
-        std::string one = out.substr(pos, p - pos);
-        validate_utf8(one, "decoded");
-        append_utf8(clean, c);
-        pos = p;
-      } catch (const Error&) {
-        append_utf8(clean, 0xFFFD);
-        ++pos;
-      }
-    }
+    clean.reserve(out.size());
+    append_utf8_lossy(clean, out);
     return clean;
   }
-  if (type == "Metaspace") {
+  if (decoder_ == Decoder::kMetaspace) {
     for (const std::string& t : tokens) out += t;
     std::string spaced;
     const std::string meta = "\xE2\x96\x81";

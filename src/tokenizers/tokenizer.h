@@ -25,15 +25,18 @@ struct BatchEncoding {
 
 class Tokenizer {
  public:
-  // Longest text accepted, in bytes of UTF-8 (a clear error beyond, not an out-of-memory).
+  // Longest text accepted, in bytes of UTF-8 (a clear error beyond, not an out-of-memory). The
+  // other limits are in limits.h.
   static constexpr size_t kMaxTextBytes = 64u << 20;
 
   // `json`: tokenizer.json; `config_json`: tokenizer_config.json or empty. Throws Error
-  // (kInvalidJson for malformed files, kUnsupportedFormat naming an unknown component).
+  // (kInvalidJson for malformed files, kUnsupportedFormat naming an unknown component,
+  // kLimitExceeded for a value beyond a limit of limits.h).
   static std::unique_ptr<Tokenizer> from_json(std::string_view json,
                                               std::string_view config_json = {});
 
-  // `pair` may be null. Throws Error(kInvalidUtf8) for invalid text.
+  // `pair` may be null. Throws Error(kInvalidUtf8) for invalid text, Error(kLimitExceeded) for a
+  // text or an option beyond its limit.
   Encoding encode(std::string_view text, const std::string_view* pair,
                   const EncodeOptions& options) const;
   Encoding encode(std::string_view text, const EncodeOptions& options = {}) const {
@@ -59,13 +62,16 @@ class Tokenizer {
   void load(const Json& j, const Json* config);
   void encode_sequence(std::string_view text, int32_t type_id, Encoding& out) const;
   void finish(Encoding& a, Encoding* b, const EncodeOptions& options, Encoding& out) const;
+  void load_decoder(const Json& j);
 
   AddedVocabulary added_;
   std::unique_ptr<Normalizer> normalizer_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;
   std::unique_ptr<Model> model_;
   std::unique_ptr<PostProcessor> post_processor_;
-  Json decoder_;
+  // What decode() does (tokenizer.json's decoder; in a Sequence, its first known step).
+  enum class Decoder { kJoin, kWordPiece, kByteLevel, kMetaspace } decoder_ = Decoder::kJoin;
+  std::string decoder_prefix_ = "##";  // WordPiece
   EncodeOptions defaults_;
   size_t model_max_length_ = 0;
   int32_t pad_id_ = 0, pad_type_id_ = 0;

@@ -12,10 +12,11 @@ class WordPiece : public Model {
   explicit WordPiece(const Json& j) {
     const Json* vocab = field(j, "vocab");
     if (!vocab) bad_json("WordPiece model", "missing 'vocab'");
-    read_vocab_object(*vocab, "WordPiece model");
+    read_vocab_object(*vocab, "WordPiece model", kMaxPieceBytes);
     unk_token_ = string_field(j, "unk_token", "WordPiece model", "[UNK]");
     prefix_ = string_field(j, "continuing_subword_prefix", "WordPiece model", "##");
-    max_chars_ = size_t(number_field(j, "max_input_chars_per_word", "WordPiece model", 100));
+    max_chars_ = size_t(integer_field(j, "max_input_chars_per_word", "WordPiece model", 100, 0,
+                                      kMaxWordPieceChars));
     unk_id_ = vocab_.find(unk_token_);
     // Continuation pieces are looked up without their prefix: no string building per attempt.
     for (size_t id = 0; id < tokens_.size(); ++id) {
