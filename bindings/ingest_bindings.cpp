@@ -392,7 +392,8 @@ val chunk_js(val text, val options) {
         passage.set("text",
                     std::string(doc.text().substr(c.text_start, c.text_end - c.text_start)));
       std::string section;
-      for (const auto& h : doc.sections[c.section]) section += (section.empty() ? "" : " > ") + h;
+      for (const auto& h : doc.section_path(c.section))
+        section += (section.empty() ? "" : " > ") + h;
       passage.set("section", section);
       passage.set("start", utf16(c.source_start));
       passage.set("end", utf16(c.source_end));

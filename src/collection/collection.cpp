@@ -9,6 +9,7 @@
 #include "query/query_parser.h"
 #include "rerank/rerank_state.h"
 #include "sparse/sparse_query.h"
+#include "store/metadata.h"
 #include "text/utf8.h"
 
 namespace osprey {
@@ -87,14 +88,7 @@ std::vector<Collection::Prepared> Collection::prepare(std::vector<DocumentInput>
       throw Error(ErrorCode::kDuplicateId,
                   what + " already exists (use upsert to replace it, or delete it first)");
     }
-    json metadata = json::object();
-    if (!in.metadata_json.empty()) {
-      metadata = json::parse(in.metadata_json, nullptr, false);
-      if (metadata.is_discarded() || !(metadata.is_object() || metadata.is_null())) {
-        throw Error(ErrorCode::kInvalidJson, what + " metadata must be a JSON object");
-      }
-      if (metadata.is_null()) metadata = json::object();
-    }
+    json metadata = parse_metadata(in.metadata_json, what);  // size and depth limits first
     if (has_dense()) {
       if (!in.vector) {
         throw Error(ErrorCode::kInvalidVector, what + " has no vector; this collection has a " +

@@ -6,6 +6,7 @@
 #include "collection/change_journal.h"
 #include "collection/collection.h"
 #include "core/error.h"
+#include "store/metadata.h"
 
 namespace osprey {
 
@@ -28,11 +29,7 @@ void Collection::apply_batch(
     if (removing.count(*slot)) {
       throw Error(ErrorCode::kInvalidArgument, "document '" + id + "' is both updated and deleted");
     }
-    auto json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) {
-      throw Error(ErrorCode::kInvalidJson, "document '" + id + "' metadata must be a JSON object");
-    }
-    metadata.emplace_back(*slot, std::move(json));
+    metadata.emplace_back(*slot, parse_metadata(text, "document '" + id + "'"));
   }
   // Decode what the metadata updates and deletions touch (loaded collections decode on first
   // use), so that a damaged stored part fails here.

@@ -87,8 +87,8 @@ class Chunker {
     }
     if (block.kind == BlockKind::kCode || block.kind == BlockKind::kLines) {
       for (uint32_t pos = start; pos < end;) {
-        size_t nl = text_.find('\n', pos);
-        uint32_t line_end = nl == std::string_view::npos || nl > end ? end : uint32_t(nl);
+        size_t nl = text_.substr(0, end).find('\n', pos);  // not past the block
+        uint32_t line_end = nl == std::string_view::npos ? end : uint32_t(nl);
         add(pos, line_end);
         pos = line_end + 1;
       }
@@ -160,21 +160,53 @@ class Chunker {
                       std::to_string(budget_) +
                       " tokens: raise maxTokens, or set splitLongWords to cut such words");
     }
-    size_t pos = word.start;
+    // Each piece is the longest run of characters that fits, found by galloping then bisecting
+    // over character boundaries (counting every prefix would be quadratic in the piece).
+    std::vector<uint32_t> ends;  // ends[k]: where the word's first k + 1 remaining characters end
     bool first = paragraph_start;
+    uint32_t pos = word.start;
     while (pos < word.end) {
-      const uint32_t piece_start = uint32_t(pos);
-      uint32_t piece_end = piece_start;
-      while (pos < word.end) {
-        size_t next = pos;
-        next_codepoint(text_, next);
-        if (piece_end > piece_start && count(piece_start, uint32_t(next)) > budget_) break;
-        piece_end = uint32_t(next);
-        pos = next;
+      const uint32_t piece_start = pos;
+      auto fits = [&](size_t k) { return count(piece_start, ends[k]) <= budget_; };
+      // Character ends as far as needed, extended lazily (a piece is usually short).
+      ends.clear();
+      size_t scanned = piece_start;
+      auto ensure = [&](size_t k) {
+        while (ends.size() <= k && scanned < word.end) {
+          next_codepoint(text_, scanned);
+          ends.push_back(uint32_t(scanned));
+        }
+        return ends.size() > k;
+      };
+      ensure(0);
+      size_t good = 0;  // one character always goes, even when it alone is over budget
+      size_t step = 1;
+      size_t bad = 0;  // 0: no known index that does not fit
+      while (ensure(good + step)) {
+        if (!fits(good + step)) {
+          bad = good + step;
+          break;
+        }
+        good += step;
+        step *= 2;
       }
+      if (bad == 0) {
+        // Ran out of characters: the rest of the word fits, or the last probe was past its end.
+        if (fits(ends.size() - 1)) {
+          good = ends.size() - 1;
+        } else {
+          bad = ends.size() - 1;
+        }
+      }
+      while (bad != 0 && bad - good > 1) {
+        const size_t mid = good + (bad - good) / 2;
+        (fits(mid) ? good : bad) = mid;
+      }
+      const uint32_t piece_end = ends[good];
       units_.push_back(
           {piece_start, piece_end, count(piece_start, piece_end), word.section, first});
       first = false;
+      pos = piece_end;
     }
   }
 

@@ -4,9 +4,13 @@
 // <pre> becomes a code block; h1-h6 become the section path; <title> becomes the title.
 // Whitespace is collapsed as a browser renders it; entities are decoded. Every byte of the
 // readable text maps back to the source (ParsedDocument's offset runs).
+// Linear time: open elements are counted by name and each keeps the index of the nearest block
+// below it, so no tag walks the stack of open elements (only what it closes). Elements nested
+// deeper than kMaxHtmlDepth open nothing: their content belongs to the deepest open element.
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -59,6 +63,10 @@ bool is_block(const std::string& n) {
                  "header",  "footer",  "nav",        "aside",   "body",     "html",   "center",
                  "h1",      "h2",      "h3",         "h4",      "h5",       "h6"});
 }
+// Where browsers stop looking for an element that a new block implicitly ends.
+bool is_scope(const std::string& n) {
+  return is_block(n) || one_of(n, {"td", "th", "tr", "table"});
+}
 int heading_level(const std::string& n) {
   return n.size() == 2 && n[0] == 'h' && n[1] >= '1' && n[1] <= '6' ? n[1] - '0' : 0;
 }
@@ -99,9 +107,11 @@ class HtmlParser {
   }
 
  private:
+  static constexpr uint32_t kNoScope = ~uint32_t(0);
   struct Open {
     std::string name;
     bool dropped;
+    uint32_t scope;  // index of the nearest scope element (is_scope) at or below this one
   };
 
   // --- text -----------------------------------------------------------------------------------
@@ -157,9 +167,9 @@ class HtmlParser {
             uint32_t source_length = 0) {
     if (hidden()) return;
     if (heading_ > 0) {
-      if (heading_space_) heading_text_ += ' ';
+      if (heading_space_) append_bounded(heading_text_, " ", kMaxHeadingBytes);
       heading_space_ = false;
-      heading_text_.append(bytes);
+      append_bounded(heading_text_, bytes, kMaxHeadingBytes);
       return;
     }
     if (!block_open_) {
@@ -274,12 +284,13 @@ class HtmlParser {
       end_tag(name, uint32_t(lt));
       return after;
     }
-    start_tag(name, uint32_t(lt), uint32_t(after - lt));
-    if (is_raw_text(name)) return raw_text(name, after);
+    const bool opened = start_tag(name, uint32_t(lt), uint32_t(after - lt));
+    if (is_raw_text(name)) return raw_text(name, after, opened);
     return after;
   }
 
-  size_t raw_text(const std::string& name, size_t content_start) {
+  // `opened`: whether the element is on the stack (not when nested too deeply).
+  size_t raw_text(const std::string& name, size_t content_start, bool opened) {
     // Find "</name" case-insensitively.
     size_t pos = content_start, close = src_.size();
     while ((pos = src_.find("</", pos)) != std::string_view::npos) {
@@ -295,7 +306,8 @@ class HtmlParser {
     if (name == "title" && doc_.title.empty()) {
       std::string title;
       bool space = false;
-      for (size_t k = content_start; k < close; ++k) {
+      // Only as much as the title keeps (a few bytes more, then cut at a character boundary).
+      for (size_t k = content_start; k < close && title.size() <= kMaxTitleBytes + 8; ++k) {
         if (is_html_space(src_[k])) {
           space = !title.empty();
           continue;
@@ -311,18 +323,19 @@ class HtmlParser {
           title += src_[k];
         }
       }
-      doc_.title = title;
+      append_bounded(doc_.title, title, kMaxTitleBytes);
     }
-    pop_to(name);
+    if (opened) pop_to(name);
     if (close >= src_.size()) return src_.size();
     size_t gt = src_.find('>', close);
     return gt == std::string_view::npos ? src_.size() : gt + 1;
   }
 
-  void start_tag(const std::string& name, uint32_t offset, uint32_t length) {
+  // Returns whether the element was opened (pushed on the stack of open elements).
+  bool start_tag(const std::string& name, uint32_t offset, uint32_t length) {
     if (name == "br") {
       whitespace(offset, length, "\n");
-      return;
+      return false;
     }
     if (is_block(name) || heading_level(name) || name == "td" || name == "th") {
       finish_heading();
@@ -334,10 +347,13 @@ class HtmlParser {
       close_implied(name);
     }
     if (name == "body") pop_if_open("head");
-    if (is_void(name)) return;
+    if (is_void(name)) return false;
+    if (stack_.size() >= kMaxHtmlDepth) return false;  // flattened into the deepest element
     const bool dropped = is_dropped(name) || is_raw_text(name) ||
                          ((name == "header" || name == "footer") && !inside_content());
-    stack_.push_back({name, dropped});
+    const uint32_t below = stack_.empty() ? kNoScope : stack_.back().scope;
+    stack_.push_back({name, dropped, is_scope(name) ? uint32_t(stack_.size()) : below});
+    ++open_count_[name];
     if (dropped) ++dropped_depth_;
     if (name == "pre" || name == "listing") ++pre_depth_;
     if (int level = heading_level(name); level && !hidden()) {
@@ -345,6 +361,7 @@ class HtmlParser {
       heading_text_.clear();
       heading_space_ = false;
     }
+    return true;
   }
 
   void end_tag(const std::string& name, uint32_t offset) {
@@ -360,10 +377,12 @@ class HtmlParser {
 
   // A header or footer inside an article or main is the article's own (its title), not the page's.
   bool inside_content() const {
-    for (const auto& open : stack_) {
-      if (one_of(open.name, {"article", "main", "section"})) return true;
-    }
-    return false;
+    return is_open("article") || is_open("main") || is_open("section");
+  }
+
+  bool is_open(const std::string& name) const {
+    auto it = open_count_.find(name);
+    return it != open_count_.end() && it->second > 0;
   }
 
   // Browsers end an open <p> when a block starts, an <li> at the next <li>, and so on.
@@ -377,26 +396,18 @@ class HtmlParser {
       if (heading_level(open)) return is_block(name) || heading_level(name) > 0;
       return false;
     };
-    for (size_t i = stack_.size(); i-- > 0;) {
-      const std::string& open = stack_[i].name;
-      if (closes(open)) {
-        pop_to_index(i);
-        return;
-      }
-      // Inline elements are transparent; any other element is a scope we do not reach through.
-      if (is_block(open) || one_of(open, {"td", "th", "tr", "table"})) return;
-    }
+    // Inline elements are transparent; the nearest scope element is the only candidate (every
+    // element that `closes` is one), and one we do not reach through.
+    if (stack_.empty() || stack_.back().scope == kNoScope) return;
+    const uint32_t scope = stack_.back().scope;
+    if (closes(stack_[scope].name)) pop_to_index(scope);
   }
 
-  void pop_if_open(const char* name) {
-    for (size_t i = stack_.size(); i-- > 0;) {
-      if (stack_[i].name == name) {
-        pop_to_index(i);
-        return;
-      }
-    }
-  }
+  void pop_if_open(const char* name) { pop_to(name); }
+  // Closes the innermost open `name` and everything inside it: the walk down the stack stops at
+  // it, so it costs what it pops.
   void pop_to(const std::string& name) {
+    if (!is_open(name)) return;
     for (size_t i = stack_.size(); i-- > 0;) {
       if (stack_[i].name == name) {
         pop_to_index(i);
@@ -413,6 +424,7 @@ class HtmlParser {
         --pre_depth_;
       }
       if (heading_level(open.name)) finish_heading();
+      --open_count_[open.name];
       stack_.pop_back();
     }
   }
@@ -423,18 +435,15 @@ class HtmlParser {
     heading_ = 0;
     if (heading_text_.empty()) return;
     end_block();
-    while (!headings_.empty() && headings_.back().first >= level) headings_.pop_back();
-    headings_.emplace_back(level, heading_text_);
-    std::vector<std::string> path;
-    for (const auto& h : headings_) path.push_back(h.second);
-    doc_.sections.push_back(std::move(path));
-    section_ = uint32_t(doc_.sections.size() - 1);
+    if (heading_text_.back() == ' ') heading_text_.pop_back();  // cut after a space
+    section_ = doc_.add_section(open_sections_, level, std::move(heading_text_));
     heading_text_.clear();
   }
 
   std::string_view src_;
   ParsedDocument doc_;
   std::vector<Open> stack_;
+  std::unordered_map<std::string, uint32_t> open_count_;  // by name, of the elements in stack_
   int dropped_depth_ = 0;
   int pre_depth_ = 0;
 
@@ -448,7 +457,7 @@ class HtmlParser {
   int heading_ = 0;
   std::string heading_text_;
   bool heading_space_ = false;
-  std::vector<std::pair<int, std::string>> headings_;
+  std::vector<uint32_t> open_sections_;
   uint32_t section_ = 0;
 };
 

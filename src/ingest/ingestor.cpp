@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/input_checks.h"
 #include "ingest/content_hash.h"
 #include "text/utf8.h"
 
@@ -60,13 +61,15 @@ json check_document(const SourceDocument& doc, size_t index) {
                                                  std::to_string(nul) +
                                                  "): give text, Markdown or HTML");
   }
-  json metadata = json::object();
-  if (!doc.metadata_json.empty()) {
-    metadata = json::parse(doc.metadata_json, nullptr, false);
-    if (metadata.is_null()) metadata = json::object();
-    if (metadata.is_discarded() || !metadata.is_object()) {
-      throw Error(ErrorCode::kInvalidJson, what + " metadata must be a JSON object");
-    }
+  if (doc.metadata_json.size() > IngestLimits::kMetadataBytes) {
+    throw Error(ErrorCode::kLimitExceeded,
+                what + " metadata is " + std::to_string(doc.metadata_json.size()) +
+                    " bytes; the limit is " + std::to_string(IngestLimits::kMetadataBytes) +
+                    " bytes of metadata JSON per ingested document (32 KiB: every passage adds "
+                    "its own keys to a copy)");
+  }
+  json metadata = parse_metadata(doc.metadata_json, what);  // the depth limit before parsing
+  if (!metadata.empty()) {
     for (const char* key : kReservedPassageKeys) {
       if (metadata.contains(key)) {
         throw Error(ErrorCode::kInvalidArgument,
@@ -118,6 +121,12 @@ SourceDocument source_from_json_record(const std::string& json_text, const JsonF
     throw Error(ErrorCode::kLimitExceeded, where + " is larger than 64 MiB");
   }
   validate_utf8(json_text, where);
+  // Its other fields become the metadata: the metadata depth limit holds for the whole record.
+  if (json_depth(json_text, MetadataLimits::kMaxDepth) > MetadataLimits::kMaxDepth) {
+    throw Error(ErrorCode::kLimitExceeded, where + " nests objects and arrays deeper than " +
+                                               std::to_string(MetadataLimits::kMaxDepth) +
+                                               " levels (the metadata depth limit)");
+  }
   json record = json::parse(json_text, nullptr, false);
   if (record.is_discarded() || !record.is_object()) {
     throw Error(ErrorCode::kInvalidJson, where + " must be a JSON object");
@@ -232,7 +241,7 @@ IngestPlan plan_documents(const Collection& collection, std::vector<SourceDocume
     const std::string_view text = parsed.text();
     for (const Chunk& c : chunks) {
       PassageRecord p;
-      p.section = join_section(parsed.sections[c.section]);
+      p.section = join_section(parsed.section_path(c.section));
       std::string stored_title = record.title;
       if (!p.section.empty()) stored_title += (stored_title.empty() ? "" : " > ") + p.section;
       std::string body(text.substr(c.text_start, c.text_end - c.text_start));

@@ -18,6 +18,7 @@
 #include "ingest/document_index.h"
 #include "ingest/parsed_document.h"
 #include "ingest/token_counter.h"
+#include "store/metadata.h"
 
 namespace osprey {
 
@@ -34,6 +35,8 @@ struct SourceDocument {
 struct IngestLimits {
   static constexpr size_t kDocumentBytes = Limits::kFieldBytes;  // 64 MiB of source per document
   static constexpr size_t kDocumentIdBytes = 1000;               // room left for "#<hash>"
+  // Half a passage's metadata limit: every passage adds docId, section and offsets to a copy.
+  static constexpr size_t kMetadataBytes = MetadataLimits::kMaxBytes / 2;
 };
 
 // Passage metadata keys that ingestion writes; a document's own metadata may not use them.

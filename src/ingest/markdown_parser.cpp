@@ -6,7 +6,6 @@
 //   (lines starting with '|') are line blocks; thematic breaks end a paragraph; a YAML front
 //   matter block at the very top is skipped.
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "ingest/parsed_document.h"
@@ -64,12 +63,10 @@ class MarkdownBuilder {
 
   void heading(int level, std::string_view title) {
     flush();
-    while (!headings_.empty() && headings_.back().first >= level) headings_.pop_back();
-    headings_.emplace_back(level, std::string(title));
-    std::vector<std::string> path;
-    for (const auto& h : headings_) path.push_back(h.second);
-    doc_.sections.push_back(std::move(path));
-    section_ = uint32_t(doc_.sections.size() - 1);
+    std::string bounded;
+    append_bounded(bounded, title, kMaxHeadingBytes);
+    while (!bounded.empty() && is_space(bounded.back())) bounded.pop_back();  // where it was cut
+    section_ = doc_.add_section(open_sections_, level, std::move(bounded));
   }
 
   ParsedDocument take() {
@@ -82,7 +79,7 @@ class MarkdownBuilder {
   bool open_ = false;
   Block block_{};
   uint32_t section_ = 0;
-  std::vector<std::pair<int, std::string>> headings_;
+  std::vector<uint32_t> open_sections_;
 };
 
 // Leading indentation in columns (a tab counts 4) and the rest of the line.
@@ -237,10 +234,12 @@ ParsedDocument parse_markdown(std::string_view source) {
         if (int level = setext_level(t)) {
           const Block& b = md.block();
           std::string heading;
-          for (uint32_t p = b.start; p < b.end;) {  // a multi-line title becomes one line
+          // A multi-line title becomes one line (only as much of it as a heading keeps).
+          for (uint32_t p = b.start; p < b.end && heading.size() < kMaxHeadingBytes;) {
             Line l = line_at(source, p);
             if (!heading.empty()) heading += ' ';
-            heading += trim(source.substr(l.start, l.end - l.start));
+            append_bounded(heading, trim(source.substr(l.start, l.end - l.start)),
+                           kMaxHeadingBytes);
             if (l.next == p) break;
             p = l.next;
           }

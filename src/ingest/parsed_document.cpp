@@ -77,6 +77,34 @@ uint32_t ParsedDocument::source_end(uint32_t offset) const {
   return run->source_start + run->source_length;
 }
 
+void append_bounded(std::string& out, std::string_view bytes, size_t max_bytes) {
+  if (out.size() >= max_bytes) return;
+  size_t take = std::min(bytes.size(), max_bytes - out.size());
+  if (take < bytes.size()) {
+    // Not inside a character: back up to the start of the one that would be cut.
+    while (take > 0 && (static_cast<unsigned char>(bytes[take]) & 0xC0) == 0x80) --take;
+  }
+  out.append(bytes.substr(0, take));
+}
+
+std::vector<std::string> ParsedDocument::section_path(uint32_t section) const {
+  std::vector<std::string> path;
+  for (uint32_t s = section; s != 0; s = sections[s].parent) path.push_back(sections[s].heading);
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+uint32_t ParsedDocument::add_section(std::vector<uint32_t>& open, int level, std::string heading) {
+  while (!open.empty() && sections[open.back()].level >= level) open.pop_back();
+  Section section;
+  section.heading = std::move(heading);
+  section.parent = open.empty() ? 0 : open.back();
+  section.level = uint8_t(level);
+  sections.push_back(std::move(section));
+  open.push_back(uint32_t(sections.size() - 1));
+  return open.back();
+}
+
 ParsedDocument parse_document(DocumentFormat format, std::string_view source) {
   switch (format) {
     case DocumentFormat::kText:

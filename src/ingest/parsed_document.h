@@ -3,6 +3,7 @@
 // them), and a map from that text back to byte offsets of the exact source.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,6 +20,27 @@ enum class BlockKind : uint8_t {
   kCode,       // kept whole whenever it fits in a passage; otherwise split at line ends
   kLines,      // table rows, line-oriented text: split at line ends
 };
+
+// A section: the text under one heading. Its path (the headings above it, outermost first, then
+// its own) is found through `parent`, so that each heading is stored once however many sections
+// it encloses (a document's memory stays linear in its size).
+struct Section {
+  std::string heading;  // at most kMaxHeadingBytes; empty for sections[0] (before any heading)
+  uint32_t parent = 0;  // the enclosing section; 0 for a top-level section (and for sections[0])
+  uint8_t level = 0;    // 1-6 (h1-h6, # to ######); 0 for sections[0]
+};
+
+// Parsers cut longer headings and titles (at a character boundary): they are repeated in every
+// passage of their sections, so their size must not grow with the document's.
+constexpr size_t kMaxHeadingBytes = 512;
+constexpr size_t kMaxTitleBytes = 1024;
+// HTML elements nested deeper than this open no element (their content belongs to the deepest
+// open one), as browsers bound their trees (Blink: 512).
+constexpr size_t kMaxHtmlDepth = 512;
+
+// Appends `bytes` to `out` while `out` stays within `max_bytes`, cutting at a character boundary
+// (`bytes` is valid UTF-8).
+void append_bounded(std::string& out, std::string_view bytes, size_t max_bytes);
 
 struct Block {
   uint32_t section;  // index into ParsedDocument::sections
@@ -47,7 +69,12 @@ class ParsedDocument {
   uint32_t source_start(uint32_t offset) const;
   uint32_t source_end(uint32_t offset) const;
 
-  std::vector<std::vector<std::string>> sections{{}};  // sections[0]: before any heading
+  std::vector<Section> sections{Section{}};  // sections[0]: before any heading
+  // The headings of `section`'s path, outermost first (none for sections[0]).
+  std::vector<std::string> section_path(uint32_t section) const;
+  // A new section under `heading` at `level`, below the innermost open section of a lower
+  // level; returns its index. `open` is the parser's stack of open sections (starts empty).
+  uint32_t add_section(std::vector<uint32_t>& open, int level, std::string heading);
   std::vector<Block> blocks;
   std::string title;  // from the source itself (HTML <title>); may be empty
 

@@ -7,8 +7,16 @@
 
 namespace osprey {
 
-std::vector<Span> match_spans(const Analyzer& analyzer, std::string_view text,
+std::string_view analyzed_part(std::string_view text) {
+  if (text.size() <= kMaxAnalyzedBytes) return text;
+  size_t end = kMaxAnalyzedBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+std::vector<Span> match_spans(const Analyzer& analyzer, std::string_view full_text,
                               const std::vector<std::string>& query_terms) {
+  const std::string_view text = analyzed_part(full_text);
   std::unordered_set<std::string_view> wanted(query_terms.begin(), query_terms.end());
   std::vector<Span> bytes;  // byte offsets first
   for (const Token& t : analyzer.analyze(text)) {

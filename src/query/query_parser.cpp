@@ -1,5 +1,7 @@
 #include "query/query_parser.h"
 
+#include "core/error.h"
+
 namespace osprey {
 namespace {
 
@@ -10,6 +12,11 @@ bool is_space(char c) {
 }  // namespace
 
 ParsedQuery parse_query(std::string_view text) {
+  if (text.size() > QueryLimits::kMaxBytes) {
+    throw Error(ErrorCode::kLimitExceeded, "the query is " + std::to_string(text.size()) +
+                                               " bytes; the limit is " +
+                                               std::to_string(QueryLimits::kMaxBytes) + " bytes");
+  }
   ParsedQuery query;
   size_t i = 0;
   const size_t n = text.size();
@@ -43,7 +50,13 @@ ParsedQuery parse_query(std::string_view text) {
       clause.text = std::string(text.substr(start, i - start));
     }
     const bool lone_operator = !clause.phrase && (clause.text == "+" || clause.text == "-");
-    if (!clause.text.empty() && !lone_operator) query.clauses.push_back(std::move(clause));
+    if (clause.text.empty() || lone_operator) continue;
+    if (query.clauses.size() == QueryLimits::kMaxClauses) {
+      throw Error(ErrorCode::kLimitExceeded,
+                  "the query has more than " + std::to_string(QueryLimits::kMaxClauses) +
+                      " clauses (words, phrases and operators; the limit of clauses per query)");
+    }
+    query.clauses.push_back(std::move(clause));
   }
   return query;
 }

@@ -18,9 +18,12 @@ struct Match {
 
 }  // namespace
 
-Snippet best_passage(const Analyzer& analyzer, std::string_view text,
+Snippet best_passage(const Analyzer& analyzer, std::string_view full_text,
                      const std::vector<std::string>& terms, size_t max_chars) {
   max_chars = std::max<size_t>(max_chars, 1);
+  // A passage of the analyzed part only (the arrays below are per byte and per code point).
+  const std::string_view text = analyzed_part(full_text);
+  const bool cut = text.size() < full_text.size();
   // Code point offset of every byte offset where a code point starts (tokens' offsets are bytes).
   std::vector<uint32_t> byte_to_cp(text.size() + 1, 0);
   std::vector<size_t> cp_to_byte;
@@ -100,7 +103,7 @@ Snippet best_passage(const Analyzer& analyzer, std::string_view text,
   }
   snippet.text.append(
       text.substr(cp_to_byte[window_start], cp_to_byte[window_end] - cp_to_byte[window_start]));
-  if (window_end < total) snippet.text += kEllipsis;
+  if (window_end < total || cut) snippet.text += kEllipsis;
   // UTF-16 offsets of the window's code points relative to the snippet.
   std::vector<uint32_t> offset(window_end - window_start + 1);
   for (uint32_t cp = window_start; cp <= window_end; ++cp) {

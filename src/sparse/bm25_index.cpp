@@ -462,50 +462,50 @@ void Bm25Index::collect(const std::string& term, FieldMask fields, Bitset& out) 
   }
 }
 
-std::vector<uint32_t> Bm25Index::decode_positions(const PostingList& list, const Posting& p,
-                                                  Field field) const {
+void Bm25Index::decode_positions(const PostingList& list, const Posting& p, Field field,
+                                 std::vector<uint32_t>& out) const {
   const uint8_t* cursor = list.positions.data() + p.positions;
   if (field == kBody) cursor += skip_varints(cursor, p.tf[kTitle]);
-  std::vector<uint32_t> positions(p.tf[field]);
+  out.resize(p.tf[field]);
   uint32_t value = 0;
-  for (uint32_t& pos : positions) {
+  for (uint32_t& pos : out) {
     value += get_varint(cursor);
     pos = value;
   }
-  return positions;
 }
 
 void Bm25Index::collect_phrase(const std::vector<PhraseTerm>& phrase, FieldMask fields,
                                Bitset& out) const {
   if (phrase.empty()) return;
+  // One cursor per phrase term: candidates come in slot order, so each list is walked forward
+  // once (galloping) instead of searched from its start for every candidate.
   std::vector<const PostingList*> lists;
+  std::vector<Cursor> cursors;
   for (const PhraseTerm& t : phrase) {
     const PostingList* list = find(t.term);
     if (!list) return;  // a missing term: nothing matches
     lists.push_back(list);
+    const Posting* begin = list->postings.data();
+    cursors.push_back({begin, begin + list->postings.size(), 0, 0, nullptr, 0, 0});
   }
   // Walk the rarest list and look each candidate up in the others.
   size_t rarest = 0;
   for (size_t i = 1; i < lists.size(); ++i) {
     if (lists[i]->postings.size() < lists[rarest]->postings.size()) rarest = i;
   }
-  std::vector<const Posting*> at(lists.size());
+  std::vector<std::vector<uint32_t>> positions(lists.size());
   for (const Posting& candidate : lists[rarest]->postings) {
     bool all = true;
     for (size_t i = 0; i < lists.size() && all; ++i) {
-      const auto& ps = lists[i]->postings;
-      auto it = std::lower_bound(ps.begin(), ps.end(), candidate.slot,
-                                 [](const Posting& p, uint32_t s) { return p.slot < s; });
-      all = it != ps.end() && it->slot == candidate.slot;
-      if (all) at[i] = &*it;
+      cursors[i].advance_to(candidate.slot);
+      all = cursors[i].it != cursors[i].end && cursors[i].it->slot == candidate.slot;
     }
     if (!all) continue;
     for (size_t f = 0; f < kFieldCount; ++f) {
       if (!(fields >> f & 1)) continue;
-      std::vector<std::vector<uint32_t>> positions(lists.size());
       bool present = true;
       for (size_t i = 0; i < lists.size() && present; ++i) {
-        positions[i] = decode_positions(*lists[i], *at[i], Field(f));
+        decode_positions(*lists[i], *cursors[i].it, Field(f), positions[i]);
         present = !positions[i].empty();
       }
       if (!present) continue;

@@ -139,8 +139,9 @@ class Bm25Index {
   void refresh_norms() const;
   float bound(const PostingList& list, FieldMask fields) const;
   float saturated(const Posting& p, FieldMask fields) const;
-  std::vector<uint32_t> decode_positions(const PostingList& list, const Posting& p,
-                                         Field field) const;
+  // Into `out` (reused across calls: phrase matching decodes for every candidate).
+  void decode_positions(const PostingList& list, const Posting& p, Field field,
+                        std::vector<uint32_t>& out) const;
   const PostingList* find(const std::string& term) const;  // decodes a stored list on first use
   PostingList* find_for_update(const std::string& term);
   // The list a posting of `slot` goes to (created if absent); a new slot is appended to a stored

@@ -4,6 +4,9 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
+
+#include "core/error.h"
 
 namespace osprey {
 namespace {
@@ -19,6 +22,20 @@ std::vector<PhraseTerm> phrase_of(const std::vector<Token>& tokens) {
 
 std::vector<ScoredSlot> search_sparse(const Bm25Index& index, const Analyzer& analyzer,
                                       const ParsedQuery& query, size_t k, const Bitset* allowed) {
+  // Every clause is analyzed (and the query's size checked) before any is run.
+  std::vector<std::vector<Token>> analyzed;
+  analyzed.reserve(query.clauses.size());
+  size_t total_terms = 0;
+  for (const QueryClause& clause : query.clauses) {
+    analyzed.push_back(analyzer.analyze(clause.text));
+    total_terms += analyzed.back().size();
+    if (total_terms > QueryLimits::kMaxTerms) {
+      throw Error(ErrorCode::kLimitExceeded,
+                  "the query has more than " + std::to_string(QueryLimits::kMaxTerms) +
+                      " terms after analysis (the limit of terms per query)");
+    }
+  }
+
   const size_t capacity = std::max(index.slot_capacity(), allowed ? allowed->size() : 0);
   std::deque<Bitset> gates;          // phrase matches that gate their terms' scores
   std::optional<Bitset> admissible;  // allowed, and every required clause, and no excluded one
@@ -29,9 +46,27 @@ std::vector<ScoredSlot> search_sparse(const Bm25Index& index, const Analyzer& an
         if (!allowed || allowed->test(s)) admissible->set(s);
       }
     }
-    for (size_t s = 0; s < capacity; ++s) {
-      if (set.test(s) != keep) admissible->reset(s);
+    if (keep) {
+      admissible->intersect(set);
+    } else {
+      admissible->subtract(set);
     }
+  };
+  // A repeated clause matches what it matched the first time: its documents are collected once
+  // (a query of many copies of one phrase costs one phrase), by what the clause looks up.
+  std::map<std::string, size_t> phrase_gates;  // key -> index into gates
+  std::set<std::string> restrictions;          // occur + key of required and excluded clauses
+  auto key_of = [](const std::vector<Token>& tokens, FieldMask fields, bool phrase) {
+    std::string key(1, char('0' + fields));
+    const uint32_t first = tokens.front().position;
+    for (const Token& t : tokens) {
+      key += t.term;
+      key += '\0';
+      key += std::to_string(t.position - first);
+      key += '\0';
+      if (!phrase) break;
+    }
+    return key;
   };
 
   // Terms keyed by (term, fields, gate) so that repeats add up to a query term frequency.
@@ -44,32 +79,36 @@ std::vector<ScoredSlot> search_sparse(const Bm25Index& index, const Analyzer& an
     }
   };
 
-  for (const QueryClause& clause : query.clauses) {
-    const std::vector<Token> tokens = analyzer.analyze(clause.text);
+  for (size_t c = 0; c < query.clauses.size(); ++c) {
+    const QueryClause& clause = query.clauses[c];
+    const std::vector<Token>& tokens = analyzed[c];
     if (tokens.empty()) continue;  // only stopwords or punctuation
     // Several tokens from one unquoted word ("e-mail", CJK text) are a phrase only when the word
     // is required or excluded; free words of CJK text rank best as independent n-grams.
     const bool as_phrase = tokens.size() > 1 && (clause.phrase || clause.occur != Occur::kShould);
-    Bitset matches(capacity);
-    if (clause.occur != Occur::kShould || as_phrase) {
+    auto matches = [&] {
+      Bitset found(capacity);
       if (as_phrase) {
-        index.collect_phrase(phrase_of(tokens), clause.fields, matches);
+        index.collect_phrase(phrase_of(tokens), clause.fields, found);
       } else {
-        index.collect(tokens.front().term, clause.fields, matches);
+        index.collect(tokens.front().term, clause.fields, found);
       }
-    }
+      return found;
+    };
+    const std::string key = key_of(tokens, clause.fields, as_phrase);
     switch (clause.occur) {
       case Occur::kMustNot:
-        restrict_to(matches, false);
+        if (restrictions.insert("-" + key).second) restrict_to(matches(), false);
         break;
       case Occur::kMust:
-        restrict_to(matches, true);
+        if (restrictions.insert("+" + key).second) restrict_to(matches(), true);
         score_terms(tokens, clause.fields, kNoGate);
         break;
       case Occur::kShould:
         if (as_phrase) {
-          gates.push_back(std::move(matches));
-          score_terms(tokens, clause.fields, gates.size() - 1);
+          auto [it, added] = phrase_gates.emplace(key, gates.size());
+          if (added) gates.push_back(matches());
+          score_terms(tokens, clause.fields, it->second);
         } else {
           score_terms(tokens, clause.fields, kNoGate);
         }

@@ -4,6 +4,8 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/input_checks.h"
+#include "store/metadata.h"
 #include "text/utf8.h"
 
 namespace osprey {
@@ -76,6 +78,11 @@ const StoredDocument& DocumentStore::at(uint32_t slot) const {
   check_utf8(in, d->body, "a stored body");
   const size_t size = in.count(1);
   const uint8_t* metadata = in.raw(size);
+  // add() refuses deeper metadata; a stored one would fail every later save (dump recurses).
+  if (json_depth({reinterpret_cast<const char*>(metadata), size}, MetadataLimits::kMaxDepth) >
+      MetadataLimits::kMaxDepth) {
+    in.fail("the metadata of a stored document nests deeper than the metadata depth limit");
+  }
   d->metadata = size == 0 ? nlohmann::json::object()
                           : nlohmann::json::parse(metadata, metadata + size, nullptr, false);
   if (d->metadata.is_discarded() || !d->metadata.is_object()) {

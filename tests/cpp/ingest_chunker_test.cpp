@@ -189,7 +189,7 @@ TEST_CASE("ingest: Markdown headings become sections and code blocks stay whole"
   bool code_whole = false;
   for (const Chunk& c : chunks) {
     std::string path;
-    for (const auto& h : doc.sections[c.section]) path += "/" + h;
+    for (const auto& h : doc.section_path(c.section)) path += "/" + h;
     sections.push_back(path);
     std::string passage = slice(md, c.source_start, c.source_end);
     if (passage.find("def f") != std::string::npos) {
@@ -243,7 +243,7 @@ TEST_CASE("ingest: HTML drops boilerplate, tolerates missing end tags, maps offs
   std::vector<std::string> paths;
   for (const Chunk& c : chunks) {
     std::string path;
-    for (const auto& h : doc.sections[c.section]) path += "/" + h;
+    for (const auto& h : doc.section_path(c.section)) path += "/" + h;
     paths.push_back(path);
     // The source slice holds the passage's words in order (tags and entities in between).
     std::string passage = slice(text, c.text_start, c.text_end);

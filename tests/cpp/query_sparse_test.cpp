@@ -104,13 +104,16 @@ TEST_CASE("sparse search: bad and degenerate queries") {
   SearchRequest invalid;
   invalid.text = "wing \xC3\x28";
   CHECK_OSPREY_ERROR(c.search(invalid), ErrorCode::kInvalidUtf8);
-  // 10,000 terms: a correct ranking (the exhaustive path), not a crash.
+  // As many clauses as a query may have: a correct ranking (the exhaustive path), not a crash;
+  // one more is refused.
   std::string huge;
-  for (int i = 0; i < 10000; ++i) huge += "term" + std::to_string(i) + " ";
+  for (size_t i = 0; i + 1 < QueryLimits::kMaxClauses; ++i)
+    huge += "term" + std::to_string(i) + " ";
   huge += "helicopter";
   CHECK(search_ids(c, huge) == std::vector<std::string>{"helicopter"});
+  CHECK_OSPREY_ERROR(search_ids(c, huge + " wing"), ErrorCode::kLimitExceeded);
   std::string many_phrases;
-  for (int i = 0; i < 2000; ++i) many_phrases += "+\"swept wing\" ";
+  for (int i = 0; i < 1000; ++i) many_phrases += "+\"swept wing\" ";
   CHECK(search_ids(c, many_phrases).size() == 1);
   std::string quotes(5000, '"');
   CHECK(search_ids(c, quotes).empty());
