@@ -169,6 +169,7 @@ void AddedVocabulary::emit_rest(const NormalizedText& text, size_t b, size_t e,
   part.chars.assign(text.chars, b, e - b);
   part.align.assign(text.align.begin() + b, text.align.begin() + e);
   if (normalizer) normalizer->normalize(part);
+  consume_normalized_budget(part.size());  // the parts of one text share its limit
   size_t base = out.text.size();
   out.text.chars.append(part.chars);
   out.text.align.insert(out.text.align.end(), part.align.begin(), part.align.end());

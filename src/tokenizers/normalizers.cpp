@@ -460,6 +460,11 @@ size_t normalized_limit(size_t input_chars) {
   return std::min(kMaxNormalizedChars, kNormalizedGrowth * input_chars + kNormalizedSlack);
 }
 
+void consume_normalized_budget(size_t chars) {
+  check_normalized_size(chars, "normalizer");
+  current_limit -= chars;
+}
+
 NormalizedLimitScope::NormalizedLimitScope(size_t input_chars) : saved_(current_limit) {
   current_limit = normalized_limit(input_chars);
 }

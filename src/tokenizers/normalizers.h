@@ -33,6 +33,10 @@ class NormalizedLimitScope {
   size_t saved_;
 };
 
+// Charges `chars` normalized characters to the current scope, which the next normalizations of
+// that scope (the other parts of the same text) can then no longer use.
+void consume_normalized_budget(size_t chars);
+
 // nullptr for a JSON null. Throws Error(kUnsupportedFormat) naming an unknown type.
 std::unique_ptr<Normalizer> make_normalizer(const Json& j);
 

@@ -509,11 +509,11 @@ class Compiler {
     p_.main_end = size();
     // Bodies queue up as they are met (inner lookaheads after outer ones).
     for (size_t k = 0; k < pending_.size(); ++k) {
-      Look& look = p_.looks[pending_[k].second];
-      look.begin = size();
+      const uint32_t id = pending_[k].second;  // by index: emit() can add lookaheads
+      p_.looks[id].begin = size();
       emit(*pending_[k].first);
       add({kMatch, false, 0, 0});
-      p_.looks[pending_[k].second].end = size();
+      p_.looks[id].end = size();
     }
     size_t n = p_.insts.size();
     std::vector<uint32_t> count(n + 1, 0);
@@ -550,18 +550,17 @@ class Compiler {
   uint32_t look_of(const Node& body) {
     auto found = looks_.find(&body);
     if (found != looks_.end()) return found->second;
-    const Node* b = &body;
     uint32_t id = uint32_t(p_.looks.size());
     Look look;
-    if (b->kind == Node::kClass) {
-      look.cls = int32_t(class_of(*b));
+    if (body.kind == Node::kClass) {
+      look.cls = int32_t(class_of(body));
     } else {
       if (++general_ > kMaxRegexLookaheads) {
         regex_limit(regex_, "has more than " + std::to_string(kMaxRegexLookaheads) +
                                 " lookaheads that are not a single character class (the limit)");
       }
       p_.general_looks = true;
-      pending_.emplace_back(b, id);
+      pending_.emplace_back(&body, id);
     }
     p_.looks.push_back(look);
     looks_.emplace(&body, id);

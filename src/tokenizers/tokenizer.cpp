@@ -250,12 +250,7 @@ void Tokenizer::encode_sequence(std::string_view text, int32_t type_id, Encoding
     original.push(next_codepoint(text, pos), {index, index + 1});
   }
   thread_local Pieces pieces, pre_tokenized;
-  const size_t original_chars = original.size();
-  added_.extract_and_normalize(original, normalizer_.get(), pieces);
-  if (pieces.text.size() > normalized_limit(original_chars)) {  // normalizers check first
-    throw Error(ErrorCode::kInternal, "normalized text of " + std::to_string(pieces.text.size()) +
-                                          " characters is above its limit");
-  }
+  added_.extract_and_normalize(original, normalizer_.get(), pieces);  // within kMaxNormalizedChars
   const Pieces* final_pieces = &pieces;
   if (pre_tokenizer_) {
     pre_tokenizer_->pre_tokenize(pieces, pre_tokenized);

@@ -409,7 +409,8 @@ TEST_CASE("limits: normalizers that lengthen the text are limited") {
   // Replace every character by 1000: 10^9 characters.
   std::string content(1000, 'b');
   auto t = Tokenizer::from_json(
-      word_level(R"({"type":"WhitespaceSplit"})", "",
+      word_level(R"({"type":"WhitespaceSplit"})",
+                 R"(,"added_tokens":[{"id":0,"content":"[UNK]","normalized":false}])",
                  R"({"type":"Replace","pattern":{"String":"a"},"content":")" + content + R"("})"));
   Failure f = failure_of([&] { t->encode(std::string(1 << 20, 'a')); });
   CHECK(f.code == ErrorCode::kLimitExceeded);
@@ -420,6 +421,12 @@ TEST_CASE("limits: normalizers that lengthen the text are limited") {
   CHECK(relative.code == ErrorCode::kLimitExceeded);
   CHECK(contains(relative.message, "limit of " + std::to_string(32 * 4000 + 65536)));
   CHECK(t->encode(std::string(60, 'a')).ids == std::vector<int32_t>{0});  // 60000 characters
+  // The parts between added tokens share the text's limit: 200 x 60 characters, each part within
+  // it alone, would make 12 million.
+  std::string parts;
+  for (int i = 0; i < 200; ++i) parts += std::string(60, 'a') + "[UNK]";
+  Failure shared = failure_of([&] { t->encode(parts); });
+  CHECK(shared.code == ErrorCode::kLimitExceeded);
   // NFKD: U+FDFA decomposes into 18 characters.
   auto nfkd =
       Tokenizer::from_json(word_level(R"({"type":"WhitespaceSplit"})", "", R"({"type":"NFKD"})"));
