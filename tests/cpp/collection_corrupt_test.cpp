@@ -59,6 +59,31 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, size_t) noexcept {
   operator delete(p);
 }
+// Every other form too, so that no allocation of the binary pairs the runtime's operator new with
+// this free() (AddressSanitizer reports the mismatch, e.g. std::stable_sort's nothrow buffer).
+void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  void* p = std::malloc(size ? size : 1);
+  if (p) note_alloc(p);
+  return p;
+}
+void* operator new[](size_t size) {
+  return operator new(size);
+}
+void* operator new[](size_t size, const std::nothrow_t&) noexcept {
+  return operator new(size, std::nothrow);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  operator delete(p);
+}
+void operator delete[](void* p) noexcept {
+  operator delete(p);
+}
+void operator delete[](void* p, size_t) noexcept {
+  operator delete(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  operator delete(p);
+}
 
 namespace {
 
