@@ -233,7 +233,7 @@ const CASES = [
   ['search: filter $exists not a boolean', ({ c }) => c.search('lift', { filter: { lang: { $exists: 'yes' } } }), 'INVALID_JSON', '$exists'],
   ['search: filter $and empty', ({ c }) => c.search('lift', { filter: { $and: [] } }), 'INVALID_JSON', '$and'],
   ['search: filter a string', ({ c }) => c.search('lift', { filter: 'lang = en' }), 'INVALID_JSON', 'object'],
-  ['search: filter nested 100 deep', ({ c }) => c.search('lift', { filter: deepFilter(100) }), 'INVALID_JSON', 'deeper'],
+  ['search: filter nested 100 deep', ({ c }) => c.search('lift', { filter: deepFilter(100) }), 'LIMIT_EXCEEDED', 'filter depth limit'],
   ['search: cyclic filter', ({ c }) => c.search('lift', { filter: cyclic() }), 'INVALID_JSON', 'filter'],
   ['search: unknown rerank stage', ({ c }) => c.search('lift', { rerank: 'sort' }), 'INVALID_ARGUMENT', 'sort'],
   ['search: rerank mmr.lamda typo', ({ c }) => c.search('lift', { rerank: [{ stage: 'mmr', lamda: 0.5 }] }), 'INVALID_ARGUMENT', "search options.rerank[0]: unknown key 'lamda' (did you mean 'lambda'?)"],
