@@ -93,6 +93,15 @@ std::string passage_snippet_html(const Analyzer& analyzer, std::string_view text
     next_codepoint(text, end);
     ++chars;
   }
+  // A match is never cut: a reader would see "fi" highlighted for "filter".
+  for (const auto& [s, e] : spans) {
+    if (s < end && e > end) end = e;
+  }
+  // Forward to a word end when near, like the start.
+  for (size_t extra = 0; end < text.size() && text[end] != ' ' && text[end] != '\n' && extra < 12;
+       ++extra) {
+    next_codepoint(text, end);
+  }
   std::string out;
   if (begin > 0) out += "\xE2\x80\xA6";
   auto escape = [&](size_t from, size_t to) {

@@ -2,6 +2,7 @@
 // only its passages, deletion takes the passages along, bad input changes nothing, the passage
 // map survives serialization; document-level search and context assembly cite correctly.
 #include <cmath>
+#include <cstring>
 
 #include "ingest/context_builder.h"
 #include "ingest/document_search.h"
@@ -245,6 +246,18 @@ TEST_CASE("ingest: document-level search aggregates passages and highlights") {
   std::vector<std::string> terms{"lift"};
   CHECK(passage_snippet_html(c.analyzer(), "Lift <b> & drag", terms) ==
         "<mark>Lift</mark> &lt;b&gt; &amp; drag");
+  // The window ends after a whole word, and a match that straddles its end stays whole.
+  const std::string tail = "A lift and the lifting of heavy loads lifts spirits at dawn";
+  for (size_t max_chars = 3; max_chars < tail.size(); ++max_chars) {
+    CAPTURE(max_chars);
+    std::string plain = passage_snippet_html(c.analyzer(), tail, terms, max_chars);
+    for (const char* tag : {"<mark>", "</mark>", "\xE2\x80\xA6"}) {
+      for (size_t at; (at = plain.find(tag)) != std::string::npos;) plain.erase(at, strlen(tag));
+    }
+    const size_t at = tail.find(plain);
+    REQUIRE(at != std::string::npos);
+    CHECK((at + plain.size() == tail.size() || tail[at + plain.size()] == ' '));
+  }
 }
 
 TEST_CASE("ingest: context fits the budget, drops near-duplicates, merges neighbours, cites") {
