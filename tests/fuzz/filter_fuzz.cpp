@@ -33,11 +33,7 @@ const std::vector<json>& documents() {
 void check_message(const Error& e) {
   const std::string message = e.what();
   if (message.size() > 400) std::abort();
-  try {
-    validate_utf8(message, "message");
-  } catch (const Error&) {
-    std::abort();
-  }
+  if (!fuzz::is_utf8(message)) std::abort();
 }
 
 }  // namespace
