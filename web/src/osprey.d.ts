@@ -170,11 +170,10 @@ export interface FusionOptions {
   normalization?: 'minmax' | 'zscore';
 }
 
-/** The first stage that search(), searchDocuments(), context() and train() share. */
-export interface RecallOptions {
+/** How the first stage recalls: what search(), searchDocuments(), context() and train() share. */
+export interface RecallTuning {
   /** 'auto' (default): hybrid when text and vector are given, else whichever is given. */
   mode?: SearchMode;
-  vector?: VectorLike;
   filter?: Filter;
   ef?: number;
   exact?: boolean;
@@ -182,6 +181,11 @@ export interface RecallOptions {
   /** Hybrid fusion: reciprocal rank fusion (default) or a weighted mix of normalised scores. */
   fusion?: 'rrf' | 'convex' | FusionOptions;
   candidates?: number;
+}
+
+/** The first stage of a query: its tuning and the query's own vector. */
+export interface RecallOptions extends RecallTuning {
+  vector?: VectorLike;
 }
 
 /** RecallOptions plus k (what search() and searchDocuments() share). */
@@ -264,7 +268,7 @@ export interface Judgement {
   relevance: Record<string, number>;
 }
 
-export interface TrainOptions {
+export interface TrainOptions extends RecallTuning {
   /** Feature names: 'bm25', 'bm25_title', 'bm25_body', 'dense', 'maxsim', 'cross_encoder', 'log_length', 'freshness', 'popularity', 'recall_score', 'prf', 'meta:<field>'. */
   features?: string[];
   model?: 'linear' | 'trees';
@@ -273,15 +277,8 @@ export interface TrainOptions {
   judgements?: Judgement[];
   /** Query vectors for judgements that have none (in worker mode it runs on the page). */
   embed?: (text: string) => Promise<{ vector?: VectorLike; tokenVectors?: TokenVectors } | undefined>;
-  /** The recall that candidates are drawn from: recallK hits per query, with these recall options. */
+  /** The recall that candidates are drawn from: recallK hits per query, tuned as RecallTuning. */
   recallK?: number;
-  mode?: SearchMode;
-  filter?: Filter;
-  ef?: number;
-  exact?: boolean;
-  rrfK?: number;
-  fusion?: 'rrf' | 'convex' | FusionOptions;
-  candidates?: number;
   epochs?: number;
   learningRate?: number;
   l2?: number;
