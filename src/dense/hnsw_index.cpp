@@ -499,6 +499,26 @@ Links links_of(const hnswlib::HierarchicalNSW<float>& g, tableint node, int leve
           g.getListCount(const_cast<hnswlib::linklistsizeint*>(list))};
 }
 
+// Gives `node` an in-link on `level` from the nearest of `candidates` (a searchBaseLayer result)
+// that `eligible` accepts and that has room; false when none has.
+template <typename Queue, typename Eligible>
+bool link_from_nearest(hnswlib::HierarchicalNSW<float>& g, Queue candidates, tableint node,
+                       int level, Eligible eligible) {
+  std::vector<Candidate> nearest;
+  for (; !candidates.empty(); candidates.pop()) nearest.push_back(candidates.top());
+  std::reverse(nearest.begin(), nearest.end());
+  const size_t capacity = level ? g.maxM_ : g.maxM0_;
+  for (const Candidate& c : nearest) {
+    auto* list = g.get_linklist_at_level(c.second, level);
+    const size_t n = g.getListCount(list);
+    if (c.second == node || !eligible(c.second) || n >= capacity) continue;
+    reinterpret_cast<tableint*>(list + 1)[n] = node;
+    g.setListCount(list, static_cast<unsigned short>(n + 1));
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 // Which nodes a walk over one level reaches from the entry point.
@@ -575,19 +595,9 @@ size_t HnswIndex::link_back(const std::vector<uint32_t>& nodes) {
         }
       }
     }
-    auto candidates = g.searchBaseLayer(current, element, 0);
-    std::vector<Candidate> nearest;
-    for (; !candidates.empty(); candidates.pop()) nearest.push_back(candidates.top());
-    std::reverse(nearest.begin(), nearest.end());
-    for (const Candidate& c : nearest) {
-      auto* list = g.get_linklist0(c.second);
-      const size_t n = g.getListCount(list);
-      if (c.second == node || n >= g.maxM0_) continue;
-      reinterpret_cast<tableint*>(list + 1)[n] = node;
-      g.setListCount(list, static_cast<unsigned short>(n + 1));
+    if (link_from_nearest(g, g.searchBaseLayer(current, element, 0), node, 0,
+                          [](tableint) { return true; }))
       ++added;
-      break;
-    }
   }
   return added;
 }
@@ -597,24 +607,15 @@ size_t HnswIndex::reconnect() {
   size_t added = 0;
   for (int level = g.cur_element_count ? g.maxlevel_ : -1; level >= 0; --level) {
     Reach r = reach(level);
-    const size_t capacity = level ? g.maxM_ : g.maxM0_;
     for (tableint node = 0; node < g.cur_element_count; ++node) {
       if (g.element_levels_[node] < level || r.reached[node] || g.isMarkedDeleted(node)) continue;
       // The nearest reached nodes of this level, by a beam from the entry point (which only
       // follows links, so it meets reached nodes only); the first with room links to the node.
-      auto candidates = g.searchBaseLayer(g.enterpoint_node_, g.getDataByInternalId(node), level);
-      std::vector<Candidate> nearest;
-      for (; !candidates.empty(); candidates.pop()) nearest.push_back(candidates.top());
-      std::reverse(nearest.begin(), nearest.end());
-      for (const Candidate& c : nearest) {
-        auto* list = g.get_linklist_at_level(c.second, level);
-        const size_t n = g.getListCount(list);
-        if (c.second == node || !r.reached[c.second] || n >= capacity) continue;
-        reinterpret_cast<tableint*>(list + 1)[n] = node;
-        g.setListCount(list, static_cast<unsigned short>(n + 1));
+      if (link_from_nearest(
+              g, g.searchBaseLayer(g.enterpoint_node_, g.getDataByInternalId(node), level), node,
+              level, [&](tableint from) { return bool(r.reached[from]); })) {
         r.spread(g, node, level);
         ++added;
-        break;
       }
     }
   }
